@@ -1,7 +1,8 @@
 """The small typed records that pipeline stages exchange.
 
 Stages run in this order and talk only through these records:
-ingest -> normalise -> dedupe -> cluster -> extract -> enrich -> classify -> write -> verify -> store -> publish.
+ingest -> normalise -> dedupe -> cluster -> extract -> enrich -> classify -> write -> verify -> store
+-> publish.
 
 All records are frozen dataclasses: a stage that changes a record returns a new one
 (``dataclasses.replace``), so no stage can alter another's data behind its back. Identifiers are
@@ -150,6 +151,11 @@ class ReportSentence:
     @staticmethod
     def make_id(article_id: str, index: int) -> str:
         return f"{article_id}#s{index}"
+
+    @staticmethod
+    def title_of(article: Article) -> ReportSentence:
+        """An article's headline as a citable unit (index -1, id ``<article id>#title``)."""
+        return ReportSentence(id=f"{article.id}#title", article_id=article.id, index=-1, text=article.title)
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,7 +363,12 @@ class StoryBundle:
     article_categories: Mapping[str, tuple[CategoryScore, ...]] = field(default_factory=dict)
 
     def sentence_index(self) -> dict[str, ReportSentence]:
-        return {s.id: s for e in self.extractions.values() for s in e.sentences}
+        """Every citable report sentence by id, article titles included (``<article id>#title``)."""
+        index = {s.id: s for e in self.extractions.values() for s in e.sentences}
+        for article in self.articles:
+            title = ReportSentence.title_of(article)
+            index[title.id] = title
+        return index
 
     def fact_index(self) -> dict[str, Fact]:
         return {f.id: f for f in self.facts}

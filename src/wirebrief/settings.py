@@ -39,12 +39,29 @@ class Settings(BaseSettings):
     max_input_bytes: int = Field(
         500_000_000, gt=0, description="Largest file or response read; larger inputs are refused."
     )
+    max_record_bytes: int = Field(
+        10_000_000,
+        gt=0,
+        description="Largest single JSONL line, CSV row or text-file report; larger ones are skipped.",
+    )
+    ingest_field_map: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="JSONL/CSV/JSON field names to try per report field (url, title, text, published, "
+        "outlet, language, byline, id), replacing the defaults for the fields given.",
+    )
+    allow_private_addresses: bool = Field(
+        False, description="Allow fetching URLs that resolve to private, loopback or link-local addresses."
+    )
+    fetch_timeout_s: float = Field(20.0, gt=0, description="Longest time one URL fetch may take in all.")
+    fetch_max_redirects: int = Field(5, ge=0, description="Most HTTP redirects followed for one URL.")
 
     # --- cluster
     cluster_threshold: float = Field(
         0.3, ge=0.0, le=1.0, description="Similarity at which an article joins an open story."
     )
-    cluster_window_days: float = Field(4.0, gt=0, description="A story closes after this long without reports.")
+    cluster_window_days: float = Field(
+        4.0, gt=0, description="A story closes after this long without reports."
+    )
 
     # --- extract / enrich
     spacy_model: str = Field(
@@ -52,6 +69,19 @@ class Settings(BaseSettings):
     )
     reference_snapshot: Path | None = Field(
         None, description="Reference-record snapshot (JSON); default is the bundled one."
+    )
+
+    # --- classify
+    classify_threshold: float = Field(
+        0.3, ge=0.0, le=1.0, description="Score a category needs to be given; below it for all, general-news."
+    )
+    classify_backend: Literal["lexicon", "dense"] = Field(
+        "lexicon",
+        description="Category scorer: keyword lexicons, or lexicons blended with sentence embeddings "
+        "(`dense` needs the optional extra `wirebrief[dense]`).",
+    )
+    taxonomy_file: Path | None = Field(
+        None, description="Category taxonomy (YAML); default is the bundled one."
     )
 
     # --- write
@@ -66,7 +96,9 @@ class Settings(BaseSettings):
     max_insights: int = Field(6, ge=1, description="Most bullets under Key Insights.")
 
     # --- LLM backend (optional)
-    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1.")
+    llm_base_url: str | None = Field(
+        None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1."
+    )
     llm_model: str | None = Field(None, description="Model name sent to the endpoint.")
     llm_api_key_env: str = Field("OPENAI_API_KEY", description="Environment variable holding the API key.")
     llm_timeout_s: float = Field(60.0, gt=0, description="Timeout of one LLM request.")
@@ -93,7 +125,9 @@ def _read_config_file(path: Path) -> dict[str, Any]:
         else:
             data = yaml.safe_load(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: not valid {'TOML' if path.suffix == '.toml' else 'YAML'}: {exc}") from exc
+        kind = "TOML" if path.suffix.lower() == ".toml" else "YAML"
+        detail = " ".join(str(exc).split())  # parser messages span lines; the CLI prints one
+        raise ConfigError(f"{path}: not valid {kind}: {detail}") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):

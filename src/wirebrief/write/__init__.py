@@ -1,0 +1,8 @@
+"""The write stage: turn a story bundle into a six-part brief whose every sentence is cited."""
+
+from __future__ import annotations
+
+from wirebrief.write.deterministic import DeterministicWriter, event_title
+from wirebrief.write.stakeholders import load_stakeholders, parse_stakeholders
+
+__all__ = ["DeterministicWriter", "event_title", "load_stakeholders", "parse_stakeholders"]

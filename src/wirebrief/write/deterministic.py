@@ -1,0 +1,514 @@
+"""The deterministic writer: an extractive, template-bound brief in which every sentence is cited.
+
+No sentence is invented. The writer only
+
+* picks report sentences (extractive multi-document synthesis: centrality to the story's centroid,
+  maximal marginal relevance against redundancy, one copy per syndication family);
+* shortens one central sentence into an event title along its dependency parse (subject, verb, object);
+* renders reference records (Facts) through the statement their provider wrote for them;
+* frames material with attribution words only ("Reports give different figures: A reported …").
+
+The verifier checks each of these sentences afterwards like any other writer's.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from wirebrief.records import (
+    Article,
+    Brief,
+    BriefPart,
+    BriefSentence,
+    Citation,
+    Fact,
+    ReportSentence,
+    Stakeholder,
+    StoryBundle,
+)
+from wirebrief.settings import Settings
+
+WRITER_NAME = "deterministic"
+
+# A sentence opening with one of these leans on a previous sentence ("He added …", "This comes …"):
+# without that context it reads wrong, so it is used only right after the sentence it follows.
+_DANGLING_OPENERS = frozenset(
+    [
+        "he",
+        "she",
+        "it",
+        "they",
+        "this",
+        "these",
+        "those",
+        "his",
+        "her",
+        "its",
+        "their",
+        "him",
+        "them",
+        "that",
+        "there",
+        "but",
+        "and",
+        "also",
+        "so",
+        "meanwhile",
+        "however",
+        "yet",
+        "then",
+        "such",
+        "both",
+    ]
+)
+_PRONOUN_SPEAKER = re.compile(r"[,\"”]\s*(he|she|they|it)\s+(said|added|told|says|stated)\b", re.IGNORECASE)
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+_CASUALTY_STEMS = {
+    "kill": "killed", "dead": "dead", "die": "died", "death": "dead", "injur": "injured", "wound": "injured",
+    "miss": "missing", "displac": "displaced", "rescu": "rescued", "arrest": "arrested", "evacu": "evacuated",
+}  # fmt: skip
+_FIGURE = re.compile(r"\b(\d[\d,]*)\s+(?:[a-z]+\s+){0,2}?(people|persons|civilians|passengers|migrants|"
+                     r"residents|workers|soldiers|children|bodies|dead|deaths|victims|casualties)\b",
+                     re.IGNORECASE)  # fmt: skip
+
+
+class ParsedToken(Protocol):
+    """The slice of a spaCy token the title builder reads."""
+
+    text: str
+    lemma_: str
+    dep_: str
+    pos_: str
+    tag_: str
+    i: int
+
+    @property
+    def children(self) -> Any: ...
+
+    @property
+    def subtree(self) -> Any: ...
+
+
+SentenceParser = Callable[[str], Any]  # text -> spaCy Doc
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    sentence: ReportSentence
+    article: Article
+    score: float = 0.0
+
+
+def _words(text: str) -> list[str]:
+    return _WORDS.findall(text)
+
+
+def _first_word(text: str) -> str:
+    words = _words(text)
+    return words[0].lower() if words else ""
+
+
+def _third_person(lemma: str) -> str:
+    irregular = {"be": "is", "have": "has", "do": "does", "go": "goes"}
+    if lemma in irregular:
+        return irregular[lemma]
+    if re.search(r"(s|sh|ch|x|z|o)$", lemma):
+        return lemma + "es"
+    if re.search(r"[^aeiou]y$", lemma):
+        return lemma[:-1] + "ies"
+    return lemma + "s"
+
+
+_KEEP_IN_PHRASE = {"compound", "amod", "nummod", "poss", "case", "flat", "nmod", "npadvmod", "quantmod"}
+
+
+def _phrase(head: Any) -> str:
+    """The head noun with its close left modifiers ("Iraqi militia", "US citizens"), as written.
+
+    The span runs from the leftmost kept modifier to the head, so hyphenated names ("Iran-backed",
+    "al-Nujaba") keep their hyphens; a leading determiner or possessive pronoun is left out.
+    """
+    keep = [head]
+    stack = [head]
+    while stack:
+        token = stack.pop()
+        for child in token.children:
+            if child.dep_ in _KEEP_IN_PHRASE and child.i < head.i:
+                keep.append(child)
+                stack.append(child)
+    start = min(t.i for t in keep)
+    doc = head.doc
+    while start < head.i and (doc[start].dep_ in {"det", "punct"} or doc[start].tag_ == "PRP$"):
+        start += 1
+    return str(doc[start : head.i + 1].text)
+
+
+def event_title(doc: Any) -> str | None:
+    """Who does what to whom, in one plain present-tense line, from a parsed sentence (or None)."""
+    roots = [t for t in doc if t.dep_ == "ROOT"]
+    if not roots:
+        return None
+    root = roots[0]
+    # "X said that Y threatened Z" is about Y threatening Z: follow the reported clause.
+    if root.lemma_ in {"say", "tell", "announce", "report", "state", "add"}:
+        clauses = [c for c in root.children if c.dep_ == "ccomp"]
+        if clauses:
+            root = clauses[0]
+    if root.pos_ not in {"VERB", "AUX"}:
+        return None
+    subjects = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    if not subjects or subjects[0].pos_ == "PRON" or subjects[0].pos_ not in {"NOUN", "PROPN"}:
+        return None
+    subject = subjects[0]
+    negated = any(c.dep_ == "neg" for c in root.children)
+    plural = subject.tag_ in {"NNS", "NNPS"}
+    particles = " ".join(c.text for c in root.children if c.dep_ == "prt")
+    if subject.dep_ == "nsubjpass":
+        verb = ("are" if plural else "is") + (" not" if negated else "") + " " + root.text
+    elif negated:
+        verb = ("do not " if plural else "does not ") + root.lemma_
+    else:
+        verb = root.lemma_ if plural else _third_person(root.lemma_)
+    if particles:
+        verb += " " + particles
+    objects = [c for c in root.children if c.dep_ in {"dobj", "attr", "oprd"}]
+    rest = ""
+    if objects:
+        rest = _phrase(objects[0])
+    else:
+        for prep in (c for c in root.children if c.dep_ in {"prep", "agent"}):
+            # "warns on Tuesday" says when, not to whom: time phrases are no object.
+            pobj = [c for c in prep.children if c.dep_ == "pobj" and c.ent_type_ not in {"DATE", "TIME"}]
+            if pobj:
+                rest = f"{prep.text} {_phrase(pobj[0])}"
+                break
+    if not rest:
+        return None
+    title = f"{_phrase(subject)} {verb} {rest}".strip()
+    title = re.sub(r"\s+", " ", title)
+    if len(title.split()) < 3 or len(title.split()) > 14:
+        return None
+    return title[0].upper() + title[1:]
+
+
+class DeterministicWriter:
+    """Writes a six-part brief from a story bundle; see the module docstring."""
+
+    name = WRITER_NAME
+
+    def __init__(
+        self, settings: Settings, stakeholders: Sequence[Stakeholder], parse: SentenceParser
+    ) -> None:
+        self.settings = settings
+        self.stakeholders = tuple(stakeholders)
+        self.parse = parse
+
+    # ------------------------------------------------------------------------------ selection helpers
+
+    @staticmethod
+    def _representatives(bundle: StoryBundle) -> list[Article]:
+        """One article per syndication family (the earliest), English only, in time order."""
+        seen: set[str] = set()
+        chosen: list[Article] = []
+        for article in sorted(bundle.articles, key=lambda a: (a.published, a.id)):
+            if article.independent_source in seen or article.language != "en":
+                continue
+            seen.add(article.independent_source)
+            chosen.append(article)
+        return chosen
+
+    @staticmethod
+    def _usable(sentence: ReportSentence) -> bool:
+        words = _words(sentence.text)
+        if not 6 <= len(words) <= 60:
+            return False
+        if _first_word(sentence.text) in _DANGLING_OPENERS:
+            return False
+        if _PRONOUN_SPEAKER.search(sentence.text):
+            return False
+        return sentence.text.rstrip()[-1:] in {".", '"', "”", "!"}
+
+    def _score(self, candidates: list[_Candidate]) -> tuple[list[_Candidate], np.ndarray]:
+        texts = [c.sentence.text for c in candidates]
+        vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, norm="l2")
+        matrix = vectorizer.fit_transform(texts)
+        centroid = np.asarray(matrix.mean(axis=0)).ravel()
+        norm = np.linalg.norm(centroid)
+        centrality = (matrix @ centroid) / norm if norm else np.zeros(len(texts))
+        scored = []
+        for candidate, value in zip(candidates, np.asarray(centrality).ravel(), strict=True):
+            # Wire style puts the news first: an early sentence of a report gets a small bonus.
+            position_bonus = 0.15 / (1 + candidate.sentence.index)
+            scored.append(_Candidate(candidate.sentence, candidate.article, float(value) + position_bonus))
+        dense = matrix.toarray()
+        return scored, dense
+
+    def _select(self, scored: list[_Candidate], vectors: np.ndarray, limit: int) -> list[int]:
+        """Maximal marginal relevance: central sentences that do not repeat each other."""
+        chosen: list[int] = []
+        remaining = set(range(len(scored)))
+        while remaining and len(chosen) < limit:
+            best, best_value = -1, -np.inf
+            for i in sorted(remaining):
+                redundancy = max((float(vectors[i] @ vectors[j]) for j in chosen), default=0.0)
+                if redundancy > 0.55:
+                    continue
+                value = 0.7 * scored[i].score - 0.3 * redundancy
+                if value > best_value:
+                    best, best_value = i, value
+            if best < 0:
+                break
+            chosen.append(best)
+            remaining.discard(best)
+        return chosen
+
+    # ------------------------------------------------------------------------------------- the parts
+
+    def _title(self, ranked: list[_Candidate]) -> BriefSentence | None:
+        leads = [c for c in ranked if c.sentence.index <= 2][:8]
+        for candidate in leads:
+            title = event_title(self.parse(candidate.sentence.text))
+            if title:
+                return BriefSentence(BriefPart.TITLE, title, (Citation("sentence", candidate.sentence.id),))
+        return None
+
+    @staticmethod
+    def _headline(representatives: list[Article]) -> BriefSentence:
+        titles = [a.title for a in representatives]
+        if len(titles) > 1:
+            matrix = TfidfVectorizer(stop_words="english").fit_transform(titles)
+            centroid = np.asarray(matrix.mean(axis=0)).ravel()
+            scores = np.asarray(matrix @ centroid).ravel()
+            best = representatives[int(np.argmax(scores))]
+        else:
+            best = representatives[0]
+        title = ReportSentence.title_of(best)
+        return BriefSentence(BriefPart.HEADLINE, best.title, (Citation("sentence", title.id),))
+
+    def _article(
+        self, scored: list[_Candidate], vectors: np.ndarray, facts: Sequence[Fact]
+    ) -> list[BriefSentence]:
+        limit = self.settings.article_max_sentences
+        picked = sorted(
+            self._select(scored, vectors, limit),
+            key=lambda i: (scored[i].article.published, scored[i].article.id, scored[i].sentence.index),
+        )
+        paragraphs: list[list[_Candidate]] = []
+        for i in picked:
+            candidate = scored[i]
+            last = paragraphs[-1] if paragraphs else None
+            if last and last[-1].article.id == candidate.article.id and len(last) < 3:
+                last.append(candidate)
+            else:
+                paragraphs.append([candidate])
+        # Single-sentence paragraphs in a row read as a list of fragments: join neighbours up to three.
+        merged: list[list[_Candidate]] = []
+        for paragraph in paragraphs:
+            if (
+                merged
+                and len(merged[-1]) + len(paragraph) <= 3
+                and (len(paragraph) == 1 or len(merged[-1]) == 1)
+            ):
+                merged[-1].extend(paragraph)
+            else:
+                merged.append(paragraph)
+        merged = merged[:7]
+        out: list[BriefSentence] = []
+        for number, paragraph in enumerate(merged):
+            for candidate in paragraph:
+                out.append(
+                    BriefSentence(
+                        BriefPart.ARTICLE,
+                        candidate.sentence.text,
+                        (Citation("sentence", candidate.sentence.id),),
+                        paragraph=number,
+                    )
+                )
+        # Fold the two most relevant reference records into the article as its closing paragraph.
+        for fact in facts[:2]:
+            out.append(
+                BriefSentence(
+                    BriefPart.ARTICLE, fact.statement, (Citation("fact", fact.id),), paragraph=len(merged)
+                )
+            )
+        return out
+
+    @staticmethod
+    def _disagreements(bundle: StoryBundle, paragraph: int) -> list[BriefSentence]:
+        """Where independent reports give different figures for the same count, say so and cite both."""
+        by_key: dict[tuple[str, str], dict[str, tuple[ReportSentence, Article]]] = defaultdict(dict)
+        articles = {a.id: a for a in bundle.articles if a.language == "en"}
+        for article_id, extraction in sorted(bundle.extractions.items()):
+            article = articles.get(article_id)
+            if article is None:
+                continue
+            for sentence in extraction.sentences:
+                lowered = sentence.text.lower()
+                verbs = {label for stem, label in _CASUALTY_STEMS.items() if re.search(rf"\b{stem}", lowered)}
+                figures = _FIGURE.findall(sentence.text)
+                if len(verbs) != 1 or len(figures) != 1:
+                    continue
+                number = figures[0][0].replace(",", "")
+                key = (next(iter(verbs)), number)
+                by_key[key].setdefault(article.independent_source, (sentence, article))
+        by_measure: dict[str, list[tuple[str, ReportSentence, Article]]] = defaultdict(list)
+        for (measure, number), sources in sorted(by_key.items()):
+            first = min(sources.values(), key=lambda sa: (sa[1].published, sa[1].id))
+            by_measure[measure].append((number, *first))
+        out: list[BriefSentence] = []
+        for _measure, figures in sorted(by_measure.items()):
+            if len(figures) < 2:
+                continue
+            figures.sort(key=lambda f: (f[2].published, f[2].id))
+            (n1, s1, a1), (n2, s2, a2) = figures[0], figures[1]
+            if a1.independent_source == a2.independent_source:
+                continue
+            text = (
+                f"Reports give different figures: {a1.outlet} reported {n1} on "
+                f"{a1.published.date().isoformat()} and {a2.outlet} reported {n2} on "
+                f"{a2.published.date().isoformat()}."
+            )
+            out.append(
+                BriefSentence(
+                    BriefPart.ARTICLE,
+                    text,
+                    (Citation("sentence", s1.id), Citation("sentence", s2.id)),
+                    paragraph=paragraph,
+                )
+            )
+        return out[:2]
+
+    def _insights(self, facts: Sequence[Fact]) -> list[BriefSentence]:
+        return [
+            BriefSentence(BriefPart.INSIGHT, fact.statement, (Citation("fact", fact.id),), paragraph=n)
+            for n, fact in enumerate(facts[: self.settings.max_insights])
+        ]
+
+    def _stakeholders(
+        self, bundle: StoryBundle, candidates: list[_Candidate], used: set[str], facts: Sequence[Fact]
+    ) -> list[BriefSentence]:
+        story_slugs = {c.slug for c in bundle.categories}
+        mentions_by_sentence: dict[str, set[str]] = defaultdict(set)
+        for extraction in bundle.extractions.values():
+            for mention in extraction.mentions:
+                if mention.entity_id:
+                    mentions_by_sentence[mention.sentence_id].add(mention.entity_id)
+        out: list[BriefSentence] = []
+        paragraph = 0
+        for stakeholder in self.stakeholders:
+            if stakeholder.categories and not story_slugs & set(stakeholder.categories):
+                continue
+            chosen_facts = [
+                f for f in facts if any(fnmatch.fnmatch(f.predicate, p) for p in stakeholder.fact_predicates)
+            ][:2]
+            keywords = {w.lower() for w in stakeholder.keywords}
+            relevant: list[tuple[int, float, _Candidate]] = []
+            for candidate in candidates:
+                words = {w.lower() for w in _words(candidate.sentence.text)}
+                hits = len(words & keywords) + sum(
+                    1 for k in keywords if " " in k and k in candidate.sentence.text.lower()
+                )
+                entity_ids = mentions_by_sentence.get(candidate.sentence.id, set())
+                if stakeholder.countries:
+                    hits += sum(1 for e in entity_ids if e.removeprefix("iso3166:") in stakeholder.countries)
+                if stakeholder.entity_kinds:
+                    hits += sum(
+                        1
+                        for e in entity_ids
+                        if (entity := bundle.entities.get(e)) is not None
+                        and entity.kind in stakeholder.entity_kinds
+                    )
+                if hits:
+                    fresh = 0 if candidate.sentence.id in used else 1
+                    relevant.append((fresh, hits + candidate.score, candidate))
+            relevant.sort(key=lambda r: (-r[0], -r[1], r[2].sentence.id))
+            picked_sentences = [r[2] for r in relevant[: 3 - min(len(chosen_facts), 1)]]
+            if not chosen_facts and not picked_sentences:
+                continue
+            for fact in chosen_facts[:1]:
+                out.append(
+                    BriefSentence(
+                        BriefPart.STAKEHOLDER, fact.statement, (Citation("fact", fact.id),),
+                        paragraph=paragraph, stakeholder=stakeholder.name,
+                    )
+                )  # fmt: skip
+            for candidate in sorted(picked_sentences, key=lambda c: (c.article.published, c.sentence.id)):
+                out.append(
+                    BriefSentence(
+                        BriefPart.STAKEHOLDER,
+                        candidate.sentence.text,
+                        (Citation("sentence", candidate.sentence.id),),
+                        paragraph=paragraph,
+                        stakeholder=stakeholder.name,
+                    )
+                )  # fmt: skip
+            paragraph += 1
+        return out
+
+    # ------------------------------------------------------------------------------------------ write
+
+    def write(self, bundle: StoryBundle) -> Brief:
+        representatives = self._representatives(bundle) or sorted(bundle.articles, key=lambda a: a.published)
+        candidates = [
+            _Candidate(sentence, article)
+            for article in representatives
+            if article.id in bundle.extractions
+            for sentence in bundle.extractions[article.id].sentences
+            if self._usable(sentence)
+        ]
+        facts = list(bundle.facts)
+        sentences: list[BriefSentence] = []
+        if candidates:
+            scored, vectors = self._score(candidates)
+            ranked = sorted(scored, key=lambda c: (-c.score, c.sentence.id))
+            title = self._title(ranked)
+        else:
+            scored, vectors, title = [], np.zeros((0, 0)), None
+        headline = self._headline(representatives)
+        sentences.append(title or BriefSentence(BriefPart.TITLE, headline.text, headline.citations))
+        sentences.append(headline)
+        article_part = self._article(scored, vectors, facts) if scored else []
+        disagreement_paragraph = max((s.paragraph for s in article_part), default=-1) + 1
+        article_part += self._disagreements(bundle, disagreement_paragraph)
+        sentences += article_part
+        sentences += self._insights(facts)
+        used = {c.ref for s in article_part for c in s.citations}
+        sentences += self._stakeholders(bundle, scored, used, facts)
+        sentences = _without_repeats(sentences)
+        articles = bundle.articles
+        return Brief(
+            story_id=bundle.story.id,
+            story_version=bundle.story.version_key,
+            sentences=tuple(sentences),
+            categories=bundle.categories,
+            as_of=max(a.published for a in articles),
+            writer=self.name,
+            report_count=len(articles),
+            independent_sources=len({a.independent_source for a in articles}),
+            metadata={"stakeholders": ", ".join(s.name for s in self.stakeholders)},
+        )
+
+
+def _without_repeats(sentences: list[BriefSentence]) -> list[BriefSentence]:
+    """No sentence is printed twice within a part (a stakeholder may restate an article sentence)."""
+    seen: set[tuple[str, str | None, str]] = set()
+    out: list[BriefSentence] = []
+    for sentence in sentences:
+        key = (sentence.part.value, sentence.stakeholder, " ".join(sentence.text.lower().split()))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(sentence)
+    return out
+
+
+__all__ = ["DeterministicWriter", "event_title"]

