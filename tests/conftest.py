@@ -41,7 +41,8 @@ REPORTS = {
         datetime(2026, 11, 19, 7, 0, tzinfo=UTC),
         "Nujaba militia warns Americans in Iraq",
         [
-            "The Iran-backed Harakat al-Nujaba warned on Tuesday that US citizens in Iraq were legitimate targets.",
+            "The Iran-backed Harakat al-Nujaba warned on Tuesday that US citizens in Iraq were "
+            "legitimate targets.",
             "Officials in Baghdad urged the militias to stay out of the conflict.",
             "The drone attack near the Ain al-Asad base killed 15 people, according to a local hospital.",
         ],
@@ -86,7 +87,9 @@ ADVISORY = Fact(
     value="4",
     value_label="Do Not Travel",
     issuer="U.S. Department of State",
-    source_url="https://travel.state.gov/content/travel/en/traveladvisories/traveladvisories/iraq-travel-advisory.html",
+    source_url=(
+        "https://travel.state.gov/content/travel/en/traveladvisories/traveladvisories/iraq-travel-advisory.html"
+    ),
     as_of=date(2025, 6, 12),
     retrieved_at=date(2026, 11, 1),
     statement='The U.S. Department of State rates Iraq at Level 4, "Do Not Travel", in its travel advisory '

@@ -59,7 +59,7 @@ def test_text_follows_the_example_layout(brief: Brief) -> None:
 def test_markdown_footnotes_every_sentence_and_lists_its_sources(brief: Brief, bundle: StoryBundle) -> None:
     markdown = render_markdown(brief, SourceIndex.from_bundle(bundle))
     assert markdown.startswith(f"# {brief.title}[^1]")
-    body, sources = markdown.split("## Sources")
+    _body, sources = markdown.split("## Sources")
     cited = {line.split(":", 1)[0] for line in sources.splitlines() if line.startswith("[^")}
     assert cited == {f"[^{n}]" for n in range(1, len(cited) + 1)}
     assert "Meridian Wire, 2026-11-18" in sources

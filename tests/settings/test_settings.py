@@ -54,5 +54,5 @@ def test_a_bad_configuration_file_is_one_clear_error(
 
 
 def test_a_missing_configuration_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="missing.yaml: cannot read"):
+    with pytest.raises(ConfigError, match=r"missing\.yaml: cannot read"):
         load_settings(tmp_path / "missing.yaml")

@@ -222,7 +222,7 @@ def render(brief: Brief, sources: SourceIndex, fmt: ExportFormat) -> str:
 def export_brief(
     brief: Brief, sources: SourceIndex, directory: Path, formats: Sequence[ExportFormat] = FORMATS
 ) -> list[Path]:
-    """Write the brief in each format to ``directory/<story id><suffix>``; unchanged files are not rewritten."""
+    """Write the brief in each format to `directory/<story id><suffix>`; unchanged files stay untouched."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
