@@ -28,6 +28,11 @@ def _parse(text: str) -> Any:
     ("sentence", "title"),
     [
         (
+            "The militia Harakat al-Nujaba said late on Monday that American citizens would be "
+            "treated as legitimate targets.",
+            "Militia Harakat al-Nujaba says American citizens would be treated as legitimate targets",
+        ),
+        (
             "An Iraqi militia threatened US citizens in Iraq on Tuesday after warnings of a strike on Iran.",
             "Iraqi militia threatens US citizens",
         ),
@@ -48,7 +53,7 @@ def test_every_part_is_written_cited_and_survives_verification(bundle: StoryBund
     writer = DeterministicWriter(Settings(), load_stakeholders(), parse=_parse)
     brief = writer.write(bundle)
     assert all(s.citations for s in brief.sentences)
-    assert brief.title == "Iraqi militia threatens US citizens"
+    assert brief.title == "Iran-backed Harakat al-Nujaba warns US citizens are legitimate targets"
     assert brief.headline in {a.title for a in bundle.articles}
     article = brief.part(BriefPart.ARTICLE)
     assert len(article) >= 3

@@ -71,6 +71,18 @@ _DANGLING_OPENERS = frozenset(
 )
 _PRONOUN_SPEAKER = re.compile(r"[,\"”]\s*(he|she|they|it)\s+(said|added|told|says|stated)\b", re.IGNORECASE)
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_TITLE_FILLER = frozenset("a an the of in on at to for from with by is are does do not".split())
+
+
+def _word_stem(word: str) -> str:
+    """A crude stem for substring search: "threatens" and "threatened" both contain "threaten"."""
+    for suffix in ("ies", "es", "s", "ed", "ing"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+_DATELINE = re.compile(r"^[A-Z]{2}[A-Z .'’-]*(,[^()—–]{1,20})?\s*(\([^)]{1,30}\))?\s*[—–-]{1,2}\s+")
 
 _CASUALTY_STEMS = {
     "kill": "killed", "dead": "dead", "die": "died", "death": "dead", "injur": "injured", "wound": "injured",
@@ -149,33 +161,51 @@ def _phrase(head: Any) -> str:
     doc = head.doc
     while start < head.i and (doc[start].dep_ in {"det", "punct"} or doc[start].tag_ == "PRP$"):
         start += 1
-    return str(doc[start : head.i + 1].text)
+    end = head.i
+    # "the militia Harakat al-Nujaba": a name in apposition with no comma between belongs to the phrase.
+    for child in head.children:
+        if child.dep_ == "appos" and child.pos_ == "PROPN" and child.i > head.i:
+            between = doc[head.i + 1 : child.i]
+            if all(t.dep_ in {"compound", "flat"} or t.text in {"-", "al"} for t in between):
+                end = child.i
+            break
+    # A name the parser split into sibling subjects ("militia" "Harakat al" "-" "Nujaba", each an nsubj
+    # of the verb) is still one phrase: extend over the siblings that follow without a gap.
+    while end + 1 < len(doc):
+        nxt = doc[end + 1]
+        sibling = nxt.dep_ == head.dep_ and nxt.head.i == head.head.i and nxt.i != head.head.i
+        part_of_sibling = nxt.dep_ in {"compound", "flat"} and nxt.head.dep_ == head.dep_
+        if not (sibling or part_of_sibling) or head.dep_ not in {"nsubj", "nsubjpass", "dobj"}:
+            break
+        end += 1
+    return str(doc[start : end + 1].text)
 
 
-def event_title(doc: Any) -> str | None:
-    """Who does what to whom, in one plain present-tense line, from a parsed sentence (or None)."""
-    roots = [t for t in doc if t.dep_ == "ROOT"]
-    if not roots:
-        return None
-    root = roots[0]
-    # "X said that Y threatened Z" is about Y threatening Z: follow the reported clause.
-    if root.lemma_ in {"say", "tell", "announce", "report", "state", "add"}:
-        clauses = [c for c in root.children if c.dep_ == "ccomp"]
-        if clauses:
-            root = clauses[0]
+_REPORTING_LEMMAS = frozenset({"say", "tell", "announce", "report", "state", "add", "warn", "claim"})
+
+
+def _clause(root: Any, *, max_words: int) -> str | None:
+    """Subject, verb (present tense, modal kept) and object of the clause headed by ``root``."""
     if root.pos_ not in {"VERB", "AUX"}:
         return None
     subjects = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}]
-    if not subjects or subjects[0].pos_ == "PRON" or subjects[0].pos_ not in {"NOUN", "PROPN"}:
+    if not subjects or subjects[0].pos_ not in {"NOUN", "PROPN"}:
         return None
     subject = subjects[0]
     negated = any(c.dep_ == "neg" for c in root.children)
     plural = subject.tag_ in {"NNS", "NNPS"}
+    modal = next((c.text.lower() for c in root.children if c.dep_ == "aux" and c.tag_ == "MD"), None)
     particles = " ".join(c.text for c in root.children if c.dep_ == "prt")
-    if subject.dep_ == "nsubjpass":
-        verb = ("are" if plural else "is") + (" not" if negated else "") + " " + root.text
+    not_ = " not" if negated else ""
+    if modal:
+        # "would be treated" stays conditional: dropping the modal would turn a threat into a fact.
+        verb = f"{modal}{not_} " + ("be " + root.text if subject.dep_ == "nsubjpass" else root.lemma_)
+    elif subject.dep_ == "nsubjpass":
+        verb = ("are" if plural else "is") + not_ + " " + root.text
     elif negated:
         verb = ("do not " if plural else "does not ") + root.lemma_
+    elif root.lemma_ == "be":
+        verb = "are" if plural else "is"
     else:
         verb = root.lemma_ if plural else _third_person(root.lemma_)
     if particles:
@@ -183,6 +213,8 @@ def event_title(doc: Any) -> str | None:
     objects = [c for c in root.children if c.dep_ in {"dobj", "attr", "oprd"}]
     rest = ""
     if objects:
+        if objects[0].pos_ not in {"NOUN", "PROPN"}:
+            return None  # "cancels one (in three trains)": a bare number or pronoun is no object
         rest = _phrase(objects[0])
     else:
         for prep in (c for c in root.children if c.dep_ in {"prep", "agent"}):
@@ -193,9 +225,49 @@ def event_title(doc: Any) -> str | None:
                 break
     if not rest:
         return None
-    title = f"{_phrase(subject)} {verb} {rest}".strip()
-    title = re.sub(r"\s+", " ", title)
-    if len(title.split()) < 3 or len(title.split()) > 14:
+    title = re.sub(r"\s+", " ", f"{_phrase(subject)} {verb} {rest}".strip())
+    if not 3 <= len(title.split()) <= max_words:
+        return None
+    return title
+
+
+def _lower_first(text: str, clause_root: Any) -> str:
+    """Lower-case the clause's first letter unless it starts a name or nationality ("American")."""
+    first = min(clause_root.subtree, key=lambda t: t.i)
+    for token in clause_root.subtree:
+        if token.dep_ not in {"det", "punct", "mark"}:
+            first = token
+            break
+    if first.pos_ == "PROPN" or first.ent_type_ or not text[:1].isupper():
+        return text
+    return text[0].lower() + text[1:]
+
+
+def event_title(doc: Any) -> str | None:
+    """Who does what to whom, in one plain present-tense line, from a parsed sentence (or None).
+
+    "X said that Y would do Z" gives "X says Y would do Z" when it is short enough, else the
+    reported clause alone; a pronoun subject ("He", "They") gives nothing, since it names no one.
+    """
+    roots = [t for t in doc if t.dep_ == "ROOT"]
+    if not roots:
+        return None
+    root = roots[0]
+    title: str | None = None
+    if root.lemma_ in _REPORTING_LEMMAS:
+        clauses = [c for c in root.children if c.dep_ == "ccomp"]
+        speakers = [c for c in root.children if c.dep_ == "nsubj" and c.pos_ in {"NOUN", "PROPN"}]
+        inner = _clause(clauses[0], max_words=12) if clauses else None
+        if inner and speakers:
+            speaker = speakers[0]
+            verb = root.lemma_ if speaker.tag_ in {"NNS", "NNPS"} else _third_person(root.lemma_)
+            candidate = f"{_phrase(speaker)} {verb} {_lower_first(inner, clauses[0])}"
+            if len(candidate.split()) <= 16:
+                title = candidate
+        title = title or inner
+    else:
+        title = _clause(root, max_words=14)
+    if not title:
         return None
     return title[0].upper() + title[1:]
 
@@ -235,7 +307,11 @@ class DeterministicWriter:
             return False
         if _PRONOUN_SPEAKER.search(sentence.text):
             return False
-        return sentence.text.rstrip()[-1:] in {".", '"', "”", "!"}
+        text = sentence.text
+        # A sentence split inside a quotation is a fragment: straight quotes must pair up, curly ones match.
+        if text.count('"') % 2 or text.count("“") != text.count("”"):
+            return False
+        return text.rstrip()[-1:] in {".", '"', "”", "!"}
 
     def _score(self, candidates: list[_Candidate]) -> tuple[list[_Candidate], np.ndarray]:
         texts = [c.sentence.text for c in candidates]
@@ -273,13 +349,28 @@ class DeterministicWriter:
 
     # ------------------------------------------------------------------------------------- the parts
 
-    def _title(self, ranked: list[_Candidate]) -> BriefSentence | None:
-        leads = [c for c in ranked if c.sentence.index <= 2][:8]
-        for candidate in leads:
-            title = event_title(self.parse(candidate.sentence.text))
-            if title:
-                return BriefSentence(BriefPart.TITLE, title, (Citation("sentence", candidate.sentence.id),))
-        return None
+    def _title(self, ranked: list[_Candidate], representatives: list[Article]) -> BriefSentence | None:
+        """The event title: of the titles the central lead sentences yield, the one whose words the
+        most reports share (the story's main event, not a side development), active voice preferred."""
+        texts = [f"{a.title} {a.text}".lower() for a in representatives]
+        best: tuple[float, int, BriefSentence] | None = None
+        leads = [c for c in ranked if c.sentence.index <= 2][:12]
+        for rank, candidate in enumerate(leads):
+            # A wire dateline ("BASRA (CPA) — ") is where the report was filed, not who acted.
+            title = event_title(self.parse(_DATELINE.sub("", candidate.sentence.text)))
+            if not title:
+                continue
+            words = [w.lower() for w in _words(title) if w.lower() not in _TITLE_FILLER]
+            hits = sum(sum(1 for t in texts if _word_stem(w) in t) for w in words)
+            shared = hits / (len(words) * len(texts))
+            # Centrality of the sentence, how widely its words recur, and a little for specificity.
+            value = candidate.score + 0.5 * shared + 0.03 * min(len(words), 6)
+            if re.search(r"\b(is|are)( not)? \w+ed\b", title):
+                value -= 0.15
+            sentence = BriefSentence(BriefPart.TITLE, title, (Citation("sentence", candidate.sentence.id),))
+            if best is None or value > best[0]:
+                best = (value, rank, sentence)
+        return best[2] if best else None
 
     @staticmethod
     def _headline(representatives: list[Article]) -> BriefSentence:
@@ -470,7 +561,7 @@ class DeterministicWriter:
         if candidates:
             scored, vectors = self._score(candidates)
             ranked = sorted(scored, key=lambda c: (-c.score, c.sentence.id))
-            title = self._title(ranked)
+            title = self._title(ranked, representatives)
         else:
             scored, vectors, title = [], np.zeros((0, 0)), None
         headline = self._headline(representatives)

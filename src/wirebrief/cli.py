@@ -1,0 +1,294 @@
+"""The ``wirebrief`` command line.
+
+User mistakes (a missing path, a locked database, an unknown story) end with one clear line on
+stderr and a non-zero exit code, never a traceback; ``--verbose`` shows the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from wirebrief import __version__
+from wirebrief.errors import NotFoundError, WirebriefError
+from wirebrief.evaluation import eval_app, load_commands
+from wirebrief.settings import Settings, load_settings
+
+app = typer.Typer(
+    name="wirebrief",
+    help="Turn news reports into enriched, grounded intelligence briefs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(eval_app, name="eval")
+out = Console()
+err = Console(stderr=True)
+
+FORMAT_CHOICES = ("md", "json", "text")
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    settings = ctx.obj
+    assert isinstance(settings, Settings)
+    return settings
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", "-c", help="YAML or TOML settings file (see docs/configuration.md)."),
+    ] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Folder for the default database and exports.")
+    ] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option("--database-url", help="SQLAlchemy URL (sqlite:///… or postgresql+psycopg://…)."),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show the log (dropped sentences, problems).")
+    ] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    """Global options; every setting can also come from the environment (WIREBRIEF_<NAME>)."""
+    if version:
+        out.print(f"wirebrief {__version__}")
+        raise typer.Exit()
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.ERROR,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    ctx.obj = load_settings(config, data_dir=data_dir, database_url=database_url)
+
+
+def _progress() -> tuple[Progress, Any]:
+    progress = Progress(
+        TextColumn("[bold]{task.description:<8}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    )
+    tasks: dict[str, Any] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(stage, total=total or None)
+        progress.update(tasks[stage], completed=done, total=total or None)
+
+    return progress, update
+
+
+@app.command()
+def run(
+    ctx: typer.Context,
+    locations: Annotated[
+        list[str] | None,
+        typer.Argument(help="Files, folders or URLs to read; default: the bundled sample news."),
+    ] = None,
+    show: Annotated[bool, typer.Option("--show/--no-show", help="Print each brief as plain text.")] = True,
+) -> None:
+    """Run the whole job: ingest, dedupe, cluster, extract, enrich, classify, write, verify, store, export."""
+    from wirebrief.pipeline import run as run_pipeline
+    from wirebrief.publish import render_text
+    from wirebrief.samples import sample_dir
+
+    settings = _settings(ctx)
+    targets = locations or [str(sample_dir())]
+    progress, update = _progress()
+    with progress:
+        summary = run_pipeline(settings, targets, update)
+    if show:
+        for brief in summary.briefs:
+            out.rule(f"[bold]{brief.story_id}[/] · version {brief.version}")
+            out.print(render_text(brief), markup=False, highlight=False, end="")
+    for problem in summary.ingest.problems:
+        err.print(f"[yellow]problem:[/] {problem}", markup=True, highlight=False)
+    table = Table(title="wirebrief run", show_header=True)
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    ingest = summary.ingest
+    rows = [
+        ("reports read", ingest.reports_read),
+        ("already stored (unchanged)", ingest.already_stored),
+        ("new articles stored", ingest.new_articles),
+        ("revisions stored", ingest.revisions),
+        ("duplicates dropped", ingest.duplicates_dropped),
+        ("syndicated copies kept", ingest.syndicated_copies),
+        ("input problems", len(ingest.problems)),
+        ("stories", summary.stories),
+        (f"stories with ≥ {settings.min_independent_reports} independent reports", summary.stories_briefed),
+        ("briefs written (new versions)", summary.briefs_new_versions),
+        ("briefs unchanged", summary.briefs_unchanged),
+        ("sentences verified", summary.sentences_verified),
+        ("sentences rejected", summary.sentences_rejected),
+        ("database", settings.resolved_database_url),
+        ("exports", str(summary.export_dir)),
+    ]
+    for name, value in rows:
+        table.add_row(name, str(value))
+    out.print(table)
+
+
+@app.command()
+def ingest(
+    ctx: typer.Context,
+    locations: Annotated[list[str], typer.Argument(help="Files, folders or URLs to read.")],
+) -> None:
+    """Read reports into the database (normalise and dedupe) without writing briefs."""
+    from wirebrief.pipeline import ingest as ingest_reports
+    from wirebrief.store import Store
+
+    settings = _settings(ctx)
+    with Store.open(settings.resolved_database_url) as store:
+        summary = ingest_reports(store, locations, settings)
+    for problem in summary.problems:
+        err.print(f"problem: {problem}", markup=False, highlight=False)
+    out.print(
+        f"read {summary.reports_read} reports: {summary.new_articles} new, {summary.revisions} revised, "
+        f"{summary.duplicates_dropped} duplicates dropped, {summary.already_stored} already stored, "
+        f"{len(summary.problems)} problems"
+    )
+    if summary.reports_read == 0 and summary.problems:
+        raise typer.Exit(3)
+
+
+@app.command()
+def stories(ctx: typer.Context) -> None:
+    """List stored stories with their report counts and latest brief version."""
+    from wirebrief.store import Store
+
+    settings = _settings(ctx)
+    with Store.open(settings.resolved_database_url) as store:
+        table = Table(title="stories")
+        for column in ("story", "reports", "first seen", "last seen", "brief", "title"):
+            table.add_column(column)
+        for story in sorted(store.stories(), key=lambda s: (s.first_seen, s.id)):
+            brief = store.latest_brief(story.id)
+            first = store.article(story.article_ids[0]) if story.article_ids else None
+            table.add_row(
+                story.id,
+                str(len(story.article_ids)),
+                story.first_seen.strftime("%Y-%m-%d %H:%M"),
+                story.last_seen.strftime("%Y-%m-%d %H:%M"),
+                f"v{brief.version}" if brief else "-",
+                brief.title if brief else (first.title if first else ""),
+            )
+        out.print(table)
+
+
+def _load_brief(settings: Settings, story_id: str, version: int | None) -> tuple[Any, Any]:
+    from wirebrief.publish import SourceIndex
+    from wirebrief.records import ReportSentence
+    from wirebrief.store import Store
+
+    with Store.open(settings.resolved_database_url) as store:
+        brief = store.latest_brief(story_id) if version is None else store.brief(story_id, version)
+        if brief is None:
+            known = store.story(story_id) is not None
+            what = f"story {story_id} has no brief" if known else f"no story with id {story_id}"
+            raise NotFoundError(
+                what + (f" version {version}" if version else "") + " (see `wirebrief stories`)"
+            )
+        article_ids = {
+            c.ref.split("#")[0] for s in brief.sentences for c in s.citations if c.kind == "sentence"
+        }
+        articles = {a.id: a for a in store.articles(sorted(article_ids))}
+        sentences = {}
+        for article_id in article_ids:
+            extraction = store.extraction(article_id)
+            if extraction is not None:
+                sentences.update({s.id: s for s in extraction.sentences})
+            if article_id in articles:
+                title = ReportSentence.title_of(articles[article_id])
+                sentences[title.id] = title
+        fact_ids = sorted({c.ref for s in brief.sentences for c in s.citations if c.kind == "fact"})
+        facts = {f.id: f for f in store.facts(fact_ids)}
+        return brief, SourceIndex(sentences, articles, facts)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    story: Annotated[str, typer.Argument(help="Story id (from `wirebrief stories`).")],
+    version: Annotated[int | None, typer.Option(help="Brief version; default the latest.")] = None,
+    support: Annotated[
+        bool, typer.Option("--support", help="Also list sentences the verifier dropped.")
+    ] = False,
+) -> None:
+    """Print a story's brief as plain text."""
+    from wirebrief.publish import render_text
+
+    brief, _ = _load_brief(_settings(ctx), story, version)
+    out.print(render_text(brief), markup=False, highlight=False, end="")
+    if support and brief.support is not None:
+        out.print(f"\nverified: {brief.support.supported} supported, {len(brief.support.dropped)} dropped")
+        for verdict in brief.support.dropped:
+            out.print(f"- dropped ({verdict.sentence.part}): {verdict.sentence.text}", markup=False)
+            out.print(f"  because: {'; '.join(verdict.reasons)}", markup=False)
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    story: Annotated[str, typer.Argument(help="Story id (from `wirebrief stories`).")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md, json or text.")] = "md",
+    output: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+    version: Annotated[int | None, typer.Option(help="Brief version; default the latest.")] = None,
+) -> None:
+    """Export a story's brief as Markdown, JSON or plain text."""
+    from wirebrief.errors import InputError
+    from wirebrief.publish import render
+
+    if fmt not in FORMAT_CHOICES:
+        raise InputError("--format", f"unknown format {fmt!r}; use one of {', '.join(FORMAT_CHOICES)}")
+    brief, sources = _load_brief(_settings(ctx), story, version)
+    text = render(brief, sources, fmt)  # type: ignore[arg-type]
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            output.write_text(text, "utf-8")
+        except OSError as exc:
+            raise InputError(str(output), f"cannot write ({exc.strerror or exc})") from exc
+        out.print(f"wrote {output}")
+
+
+def main() -> None:
+    """Entry point: run the app, turning wirebrief errors into one line and an exit code."""
+    load_commands()
+    try:
+        app(standalone_mode=False)
+    except WirebriefError as error:
+        err.print(f"error: {error}", markup=False, highlight=False)
+        sys.exit(error.exit_code)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except Exception as error:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

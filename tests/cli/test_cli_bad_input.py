@@ -1,0 +1,127 @@
+"""User mistakes end with one clear line naming the input and the problem, and lose nothing stored."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def wirebrief(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "wirebrief.cli", "--data-dir", str(data_dir), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+
+
+def _report(url: str, title: str, text: str) -> str:
+    return json.dumps(
+        {"url": url, "outlet": "Test Desk", "title": title, "published": "2026-11-20T10:00:00Z", "text": text}
+    )
+
+
+GOOD_TEXT = (
+    "The regional council of Valparaiso approved a new water plan on Friday after two years of drought. "
+    "The plan sets limits on irrigation and funds three desalination plants, council members said."
+)
+
+
+def test_missing_path_is_one_line_and_a_non_zero_exit(tmp_path: Path) -> None:
+    result = wirebrief(tmp_path, "ingest", str(tmp_path / "nope.jsonl"))
+    assert result.returncode != 0
+    assert "nope.jsonl" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_empty_file_is_reported(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    result = wirebrief(tmp_path, "ingest", str(empty))
+    assert result.returncode != 0
+    assert "empty.jsonl" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bad_jsonl_line_is_reported_with_its_number_and_the_rest_ingested(tmp_path: Path) -> None:
+    feed = tmp_path / "mixed.jsonl"
+    feed.write_text(
+        _report("https://t.example/1", "Council approves water plan", GOOD_TEXT)
+        + "\n{not json at all\n"
+        + _report(
+            "https://t.example/2", "Valparaiso water plan passes", GOOD_TEXT.replace("Friday", "Thursday")
+        )
+        + "\n",
+        "utf-8",
+    )
+    result = wirebrief(tmp_path, "ingest", str(feed))
+    assert result.returncode == 0, result.stderr
+    assert "mixed.jsonl:line 2" in result.stderr
+    assert "read 2 reports" in result.stdout
+
+
+def test_report_with_no_text_is_reported_and_skipped(tmp_path: Path) -> None:
+    feed = tmp_path / "notext.jsonl"
+    feed.write_text(
+        _report("https://t.example/empty", "Headline with nothing under it", "") + "\n"
+        + _report("https://t.example/3", "Council approves water plan", GOOD_TEXT) + "\n",
+        "utf-8",
+    )  # fmt: skip
+    result = wirebrief(tmp_path, "ingest", str(feed))
+    assert result.returncode == 0, result.stderr
+    assert "no text" in result.stderr
+    assert "1 new" in result.stdout
+
+
+def test_locked_database_is_one_clear_error_and_loses_nothing(tmp_path: Path) -> None:
+    feed = tmp_path / "one.jsonl"
+    feed.write_text(_report("https://t.example/4", "Council approves water plan", GOOD_TEXT) + "\n", "utf-8")
+    assert wirebrief(tmp_path, "ingest", str(feed)).returncode == 0
+    other = tmp_path / "two.jsonl"
+    other.write_text(
+        _report("https://t.example/5", "Another report", GOOD_TEXT.replace("three", "four")) + "\n"
+    )
+    database = tmp_path / "wirebrief.db"
+    holder = sqlite3.connect(database, timeout=0.1)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = wirebrief(tmp_path, "ingest", str(other))
+    finally:
+        holder.rollback()
+        holder.close()
+    assert result.returncode != 0
+    assert "wirebrief.db" in result.stderr and "locked" in result.stderr
+    assert "Traceback" not in result.stderr
+    rows = sqlite3.connect(database).execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert rows == 1
+
+
+@pytest.mark.parametrize(
+    "command", [["show", "s-doesnotexist"], ["export", "s-doesnotexist", "--format", "md"]]
+)
+def test_unknown_story_is_one_clear_error(tmp_path: Path, command: list[str]) -> None:
+    result = wirebrief(tmp_path, *command)
+    assert result.returncode != 0
+    assert "s-doesnotexist" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unknown_export_format_is_named(tmp_path: Path) -> None:
+    result = wirebrief(tmp_path, "export", "s-x", "--format", "pdf")
+    assert result.returncode != 0 and "pdf" in result.stderr
+
+
+def test_every_command_has_help() -> None:
+    for command in ("run", "ingest", "stories", "show", "export", "eval"):
+        result = subprocess.run(
+            [sys.executable, "-m", "wirebrief.cli", command, "--help"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0 and "Usage" in result.stdout, command
