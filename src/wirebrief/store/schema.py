@@ -1,0 +1,287 @@
+"""The database schema: one SQLAlchemy Core ``MetaData`` shared by the store and its migrations.
+
+Articles, stories, memberships and briefs are real tables with keys and indexes; nested data that is
+only ever read back whole (citations of a brief sentence, IPTC topics of a category, aliases of an
+entity, a support report) lives in JSON columns, written by ``wirebrief.store.codec``.
+
+Times are stored in UTC. SQLite has no time-zone type, so ``UTCDateTime`` writes naive UTC there and
+gives back aware UTC datetimes on both backends; PostgreSQL gets ``timestamptz``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+# Explicit constraint names, so migrations can refer to them on every backend.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A point in time, always handed back as an aware UTC datetime (naive input is taken as UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
+        # SQLite would store the offset as text and compare strings; naive UTC sorts correctly.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            raise TypeError(f"expected a datetime from the database, got {type(value).__name__}")
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _json() -> JSON:
+    # None is SQL NULL, not the JSON text 'null'.
+    return JSON(none_as_null=True)
+
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("outlet", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("published", UTCDateTime, nullable=False),
+    Column("language", String, nullable=False),
+    Column("content_hash", String, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("url", Text),
+    Column("byline", Text),
+    Column("family", String),
+    Index(None, "published", "id"),
+    Index(None, "content_hash"),
+    Index(None, "family"),
+)
+
+# Superseded versions of an article; the current version stays in ``articles``.
+article_revisions = Table(
+    "article_revisions",
+    metadata,
+    Column("article_id", String, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("stored_order", Integer, primary_key=True),
+    Column("content_hash", String, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+# Every dedupe decision, dropped duplicates included (they are not in ``articles``).
+dedupe_decisions = Table(
+    "dedupe_decisions",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String, nullable=False),
+    Column("content_hash", String, nullable=False),
+    Column("outlet", Text, nullable=False),
+    Column("published", UTCDateTime, nullable=False),
+    Column("status", String, nullable=False),
+    Column("family", String, nullable=False),
+    Column("duplicate_of", String),
+    Column("similarity", Double),
+    UniqueConstraint("article_id", "content_hash"),
+    Index(None, "family"),
+    Index(None, "duplicate_of"),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("first_seen", UTCDateTime, nullable=False),
+    Column("last_seen", UTCDateTime, nullable=False),
+    Column("version_key", String, nullable=False),
+    # A retired story's articles all went to other stories; its row stays for its history and briefs.
+    Column("active", Boolean, nullable=False),
+    Index(None, "active"),
+)
+
+story_members = Table(
+    "story_members",
+    metadata,
+    Column("story_id", String, ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    Column("article_id", String, ForeignKey("articles.id"), primary_key=True),
+    Column("position", Integer, nullable=False),
+    # An article belongs to at most one story at a time.
+    UniqueConstraint("article_id"),
+)
+
+story_history = Table(
+    "story_history",
+    metadata,
+    Column("story_id", String, ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("event", String, nullable=False),
+    Column("version_key", String, nullable=False),
+    Column("article_count", Integer, nullable=False),
+    Column("related", _json(), nullable=False),
+)
+
+# One row per article that has been through extraction (an extraction may hold no sentences).
+extractions = Table(
+    "extractions",
+    metadata,
+    Column("article_id", String, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("sentence_count", Integer, nullable=False),
+)
+
+report_sentences = Table(
+    "report_sentences",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("article_id", String, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    UniqueConstraint("article_id", "position"),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("article_id", String, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("sentence_id", String, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("label", String, nullable=False),
+    Column("start_char", Integer, nullable=False),
+    Column("end_char", Integer, nullable=False),
+    Column("entity_id", String),
+    Index(None, "entity_id"),
+)
+
+quotes = Table(
+    "quotes",
+    metadata,
+    Column("article_id", String, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("sentence_id", String, nullable=False),
+    Column("speaker", Text),
+    Column("text", Text, nullable=False),
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String, nullable=False),
+    Column("aliases", _json(), nullable=False),
+    Column("external_ids", _json(), nullable=False),
+)
+
+facts = Table(
+    "facts",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("subject_id", String, nullable=False),
+    Column("subject_name", Text, nullable=False),
+    Column("predicate", String, nullable=False),
+    Column("value", Text, nullable=False),
+    Column("value_label", Text),
+    Column("issuer", Text, nullable=False),
+    Column("source_url", Text, nullable=False),
+    Column("as_of", Date),
+    Column("retrieved_at", Date, nullable=False),
+    Column("statement", Text, nullable=False),
+    Column("provider", String, nullable=False),
+    Index(None, "subject_id"),
+)
+
+# Category scores of an article or a story (``owner_id`` is either; their ids never collide).
+categories = Table(
+    "categories",
+    metadata,
+    Column("owner_id", String, primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("slug", String, nullable=False),
+    Column("label", Text, nullable=False),
+    Column("score", Double, nullable=False),
+    Column("iptc", _json(), nullable=False),
+    Column("evidence", _json(), nullable=False),
+)
+
+briefs = Table(
+    "briefs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("story_id", String, ForeignKey("stories.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("story_version", String, nullable=False),
+    # sha256 of the canonical JSON of the brief without its version: equal content, equal hash.
+    Column("content_hash", String, nullable=False),
+    Column("as_of", UTCDateTime, nullable=False),
+    Column("writer", String, nullable=False),
+    Column("report_count", Integer, nullable=False),
+    Column("independent_sources", Integer, nullable=False),
+    Column("categories", _json(), nullable=False),
+    Column("support", _json()),
+    Column("metadata", _json(), nullable=False),
+    UniqueConstraint("story_id", "version"),
+)
+
+brief_sentences = Table(
+    "brief_sentences",
+    metadata,
+    Column("brief_id", Integer, ForeignKey("briefs.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("part", String, nullable=False),
+    Column("paragraph", Integer, nullable=False),
+    Column("stakeholder", Text),
+    Column("text", Text, nullable=False),
+    Column("citations", _json(), nullable=False),
+)
+
+__all__ = [
+    "UTCDateTime",
+    "article_revisions",
+    "articles",
+    "brief_sentences",
+    "briefs",
+    "categories",
+    "dedupe_decisions",
+    "entities",
+    "extractions",
+    "facts",
+    "mentions",
+    "metadata",
+    "quotes",
+    "report_sentences",
+    "stories",
+    "story_history",
+    "story_members",
+]
