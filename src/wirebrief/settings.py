@@ -57,7 +57,7 @@ class Settings(BaseSettings):
 
     # --- cluster
     cluster_threshold: float = Field(
-        0.3, ge=0.0, le=1.0, description="Similarity at which an article joins an open story."
+        0.175, ge=0.0, le=1.0, description="Similarity at which an article joins an open story."
     )
     cluster_window_days: float = Field(
         4.0, gt=0, description="A story closes after this long without reports."
@@ -74,11 +74,6 @@ class Settings(BaseSettings):
     # --- classify
     classify_threshold: float = Field(
         0.3, ge=0.0, le=1.0, description="Score a category needs to be given; below it for all, general-news."
-    )
-    classify_backend: Literal["lexicon", "dense"] = Field(
-        "lexicon",
-        description="Category scorer: keyword lexicons, or lexicons blended with sentence embeddings "
-        "(`dense` needs the optional extra `wirebrief[dense]`).",
     )
     taxonomy_file: Path | None = Field(
         None, description="Category taxonomy (YAML); default is the bundled one."
@@ -102,6 +97,22 @@ class Settings(BaseSettings):
     llm_model: str | None = Field(None, description="Model name sent to the endpoint.")
     llm_api_key_env: str = Field("OPENAI_API_KEY", description="Environment variable holding the API key.")
     llm_timeout_s: float = Field(60.0, gt=0, description="Timeout of one LLM request.")
+    llm_max_retries: int = Field(
+        3, ge=0, description="Retries of an LLM request after HTTP 429 or 5xx, a timeout or a lost link."
+    )
+    llm_retry_base_s: float = Field(
+        1.0, ge=0, description="First retry wait in seconds; each further retry doubles it."
+    )
+    llm_max_prompt_tokens: int = Field(
+        6000, ge=500, description="Budget of the LLM prompt (estimated at 4 characters a token)."
+    )
+    llm_max_output_tokens: int = Field(2000, ge=100, description="Most tokens the LLM writes for a brief.")
+    llm_min_supported_share: float = Field(
+        0.6,
+        ge=0.0,
+        le=1.0,
+        description="Share of LLM sentences the verifier must keep, else the deterministic writer is used.",
+    )
 
     @property
     def resolved_database_url(self) -> str:
