@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from wirebrief.classify import Classifier, aggregate
 from wirebrief.cluster import cluster_articles
@@ -37,12 +38,18 @@ from wirebrief.records import (
 )
 from wirebrief.settings import Settings
 from wirebrief.store import Store
-from wirebrief.verify import Verifier
+from wirebrief.verify import Verifier, VerifierConfig
 from wirebrief.write import DeterministicWriter, load_stakeholders
 
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[str, int, int], None]  # stage, done, total
+
+
+class BriefWriter(Protocol):
+    """What the pipeline needs of a writer: the deterministic one, or the LLM one with its fallback."""
+
+    def write(self, bundle: StoryBundle) -> Brief: ...
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -98,8 +105,7 @@ def ingest(
                 except InputError as error:
                     problem(error)
                     continue
-                stored = store.article(article.id)
-                if stored is not None and stored.content_hash == article.content_hash:
+                if store.has_version(article.id, article.content_hash):
                     # The same report twice in this run's inputs is a duplicate; one stored by an
                     # earlier run is simply known already.
                     if article.id in stored_this_run:
@@ -115,7 +121,7 @@ def ingest(
                     continue
                 outcome = store.upsert_article(article)
                 stored_this_run.add(article.id)
-                if outcome == "revised" or decision.status == DedupeStatus.REVISION:
+                if outcome == "revised":
                     summary.revisions += 1
                     summary.revised_ids.add(article.id)
                 elif outcome == "inserted":
@@ -146,10 +152,14 @@ class Pipeline:
         self.extractor = Extractor(settings)
         self.enricher = Enricher(settings)
         self.classifier = Classifier(settings)
-        self.writer = DeterministicWriter(
-            settings, load_stakeholders(settings.stakeholders_file), parse=self._parse
-        )
-        self.verifier = Verifier()
+        stakeholders = load_stakeholders(settings.stakeholders_file)
+        deterministic = DeterministicWriter(settings, stakeholders, parse=self._parse)
+        self.writer: BriefWriter = deterministic
+        self.verifier = Verifier(VerifierConfig(min_coverage=settings.verifier_min_coverage))
+        if settings.writer == "llm":
+            from wirebrief.write.llm import LLMWriter
+
+            self.writer = LLMWriter(settings, stakeholders, deterministic, verifier=self.verifier)
 
     def _parse(self, text: str) -> object:
         # The writer parses a few sentences for event titles with the extractor's already loaded pipeline.
@@ -228,7 +238,9 @@ class Pipeline:
             self.store.save_facts(bundle.facts)
             self.store.save_categories(story.id, bundle.categories)
             draft = self.writer.write(bundle)
-            verified = self.verifier.verify(draft, bundle)
+            # The LLM writer verifies its own draft (to decide on falling back); verifying again would
+            # replace its support report with one that no longer lists what it dropped.
+            verified = draft if draft.support is not None else self.verifier.verify(draft, bundle)
             assert verified.support is not None
             summary.sentences_verified += verified.support.supported
             summary.sentences_rejected += len(verified.support.dropped)

@@ -90,6 +90,10 @@ class Settings(BaseSettings):
     article_max_sentences: int = Field(14, ge=3, description="Most report sentences in a brief's article.")
     max_insights: int = Field(6, ge=1, description="Most bullets under Key Insights.")
 
+    verifier_min_coverage: float = Field(
+        0.85, ge=0.0, le=1.0, description="Share of a sentence's content words its citations must contain."
+    )
+
     # --- LLM backend (optional)
     llm_base_url: str | None = Field(
         None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1."

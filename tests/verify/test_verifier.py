@@ -29,7 +29,7 @@ def test_the_injected_advice_sentence_is_rejected(bundle: StoryBundle) -> None:
         bundle, "The government must carefully consider its actions.", "a-one#s0", "a-two#s1"
     )
     assert not supported
-    assert any("advice or speculation" in r for r in reasons)
+    assert any("adds advice or obligation" in r for r in reasons)
 
 
 @pytest.mark.parametrize(
@@ -50,7 +50,7 @@ def test_the_injected_advice_sentence_is_rejected(bundle: StoryBundle) -> None:
         (
             "A military conflict between the US and Iran remains a real possibility.",
             ("a-one#s0",),
-            "possibility",
+            "speculation",
         ),
         ("The US State Department rates Iraq at Level 3.", ("f-advisory-iq",), "number 3"),
         ("Iraq faces sweeping economic sanctions and hunger this winter.", ("a-one#s0",), "content words"),

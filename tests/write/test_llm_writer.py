@@ -224,7 +224,7 @@ def test_citations_to_unknown_ids_are_dropped_and_so_is_a_sentence_left_without(
 @pytest.mark.parametrize(
     ("bad_sentence", "citations", "reason"),
     [
-        ("The government must carefully consider its actions.", ["S2", "S8"], "advice or speculation"),
+        ("The government must carefully consider its actions.", ["S2", "S8"], "adds advice or obligation"),
         (
             "At least 21 people were killed in a drone attack near the Ain al-Asad base on Monday.",
             ["S5"],

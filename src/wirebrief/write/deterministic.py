@@ -547,7 +547,8 @@ class DeterministicWriter:
 
     # ------------------------------------------------------------------------------------------ write
 
-    def write(self, bundle: StoryBundle) -> Brief:
+    def _candidates(self, bundle: StoryBundle) -> tuple[list[Article], list[_Candidate], np.ndarray]:
+        """Usable sentences of one article per family, scored for centrality, with their vectors."""
         representatives = self._representatives(bundle) or sorted(bundle.articles, key=lambda a: a.published)
         candidates = [
             _Candidate(sentence, article)
@@ -556,14 +557,24 @@ class DeterministicWriter:
             for sentence in bundle.extractions[article.id].sentences
             if self._usable(sentence)
         ]
+        if not candidates:
+            return representatives, [], np.zeros((0, 0))
+        scored, vectors = self._score(candidates)
+        return representatives, scored, vectors
+
+    def article_sentences(self, bundle: StoryBundle) -> list[BriefSentence]:
+        """The article part alone (what `wirebrief eval summarise` measures)."""
+        _, scored, vectors = self._candidates(bundle)
+        return self._article(scored, vectors, list(bundle.facts)) if scored else []
+
+    def write(self, bundle: StoryBundle) -> Brief:
+        representatives, scored, vectors = self._candidates(bundle)
         facts = list(bundle.facts)
         sentences: list[BriefSentence] = []
-        if candidates:
-            scored, vectors = self._score(candidates)
+        title = None
+        if scored:
             ranked = sorted(scored, key=lambda c: (-c.score, c.sentence.id))
             title = self._title(ranked, representatives)
-        else:
-            scored, vectors, title = [], np.zeros((0, 0)), None
         headline = self._headline(representatives)
         sentences.append(title or BriefSentence(BriefPart.TITLE, headline.text, headline.citations))
         sentences.append(headline)
