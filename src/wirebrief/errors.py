@@ -72,6 +72,6 @@ class LLMError(WirebriefError):
 
 
 class VerificationError(WirebriefError):
-    """A brief could not be verified at all (not raised for single unsupported sentences, which are dropped)."""
+    """A brief could not be verified at all (unsupported single sentences are dropped, not raised)."""
 
     exit_code = 8

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from wirebrief.classify import Classifier, aggregate
+from wirebrief.classify import Classifier
 from wirebrief.cluster import cluster_articles
 from wirebrief.dedupe import Deduplicator
 from wirebrief.enrich import Enricher, rank_facts
@@ -215,7 +215,7 @@ class Pipeline:
             extractions=story_extractions,
             entities=entities,
             facts=tuple(facts),
-            categories=aggregate([article_categories[a.id] for a in story_articles]),
+            categories=self.classifier.aggregate([article_categories[a.id] for a in story_articles]),
             article_categories=article_categories,
         )
 

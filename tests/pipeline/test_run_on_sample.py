@@ -110,7 +110,8 @@ def test_two_new_reports_update_only_the_stories_they_join(
                 "published": "2026-11-23T18:00:00+00:00",
                 "language": "en",
                 "text": "Harakat al-Nujaba repeated its threat against US citizens in Iraq on Monday "
-                "evening, the Iran-backed militia said in a statement published in Baghdad.\n\nThe statement said "
+                "evening, the Iran-backed militia said in a statement published in Baghdad.\n\nThe statement "
+                "said "
                 "American citizens and US bases in Iraq would be targets if Iran were attacked. Iraqi "
                 "officials said they were talking to the militia's leaders.",
             }

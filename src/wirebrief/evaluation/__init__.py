@@ -11,8 +11,9 @@ import pkgutil
 
 import typer
 
-eval_app = typer.Typer(help="Measure quality against labelled data (clustering, classification, ...).",
-                       no_args_is_help=True)
+eval_app = typer.Typer(
+    help="Measure quality against labelled data (clustering, classification, ...).", no_args_is_help=True
+)
 
 
 def load_commands() -> None:

@@ -31,7 +31,7 @@ SYNTHETIC_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 class RougeFigures:
     rouge1: float
     rouge2: float
-    rougeL: float  # noqa: N815 - the metric's own name
+    rouge_l: float
 
 
 def _cut(sentences: Iterable[str], words: int) -> str:
@@ -69,9 +69,7 @@ def _read(path: Path) -> list[dict[str, Any]]:
 
 @eval_app.command("summarise")
 def summarise(
-    data: Annotated[
-        Path, typer.Option("--data", help="Folder with docs.jsonl.gz and summaries.jsonl.gz (Multi-News style).")
-    ],
+    data: Annotated[Path, typer.Option("--data", help="Folder with docs.jsonl.gz and summaries.jsonl.gz.")],
     words: Annotated[int, typer.Option("--words", help="Cut every summary at this many words.")] = 250,
     limit: Annotated[int | None, typer.Option("--limit", help="Only the first N clusters.")] = None,
 ) -> None:
@@ -116,7 +114,9 @@ def summarise(
     for cluster_id in cluster_ids:
         articles = tuple(clusters[cluster_id])
         bundle = StoryBundle(
-            story=Story(cluster_id, tuple(a.id for a in articles), articles[0].published, articles[-1].published),
+            story=Story(
+                cluster_id, tuple(a.id for a in articles), articles[0].published, articles[-1].published
+            ),
             articles=articles,
             extractions={a.id: extractions[a.id] for a in articles},
             entities={},
@@ -128,12 +128,12 @@ def summarise(
         ours.append((summary, references[cluster_id]))
         lead.append((baseline, references[cluster_id]))
     seconds = time.perf_counter() - started
-    table = Table(title=f"summary quality: {len(cluster_ids)} clusters, cut at {words} words, F1, stemming on")
+    table = Table(title=f"ROUGE F1 (stemming on): {len(cluster_ids)} clusters, cut at {words} words")
     for column in ("system", "ROUGE-1", "ROUGE-2", "ROUGE-L"):
         table.add_column(column, justify="right" if column != "system" else "left")
     for name, pairs in (("deterministic writer", ours), (f"lead-{words} baseline", lead)):
         figures = rouge(pairs)
-        table.add_row(name, f"{figures.rouge1:.3f}", f"{figures.rouge2:.3f}", f"{figures.rougeL:.3f}")
+        table.add_row(name, f"{figures.rouge1:.3f}", f"{figures.rouge2:.3f}", f"{figures.rouge_l:.3f}")
     console = Console()
     console.print(table)
     console.print(f"{len(all_articles)} documents extracted and summarised in {seconds:.1f} s")
