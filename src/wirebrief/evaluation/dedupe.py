@@ -1,0 +1,218 @@
+"""`wirebrief eval dedupe`: precision and recall of duplicate pairs.
+
+Two sets, both read through the real ingest -> normalise -> dedupe path:
+
+* BBC News (``../shared/eval/bbc-news/bbc_news.jsonl.gz``, 2,225 articles). Gold: every pair of
+  articles whose normalised text is identical once all whitespace runs (paragraph breaks included) are
+  collapsed to one space. Titles may differ. The set has no outlets or dates, so every article is from
+  one outlet at one (fallback) time.
+* Our wire set (``tests/dedupe/data/wire_set.jsonl``, written by us, see ``make_wire_set.py``): edited
+  wire copies (reprints, one-word corrections, house-style copies, trimmed copies) grouped with their
+  original; independent rewrites and follow-ups of the same events are in groups of their own.
+
+Predicted pairs: the deduplicator links each EXACT_DUPLICATE, NEAR_DUPLICATE or SYNDICATED article to
+the kept article it copies; linked articles form groups and every pair inside a group is a predicted
+pair (REVISION links an article to itself and so adds none). Precision = correct predicted pairs /
+predicted pairs, recall = correct predicted pairs / gold pairs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from wirebrief.evaluation import eval_app
+
+_REPO = Path(__file__).resolve().parents[3]
+DEFAULT_BBC = _REPO.parent / "shared" / "eval" / "bbc-news" / "bbc_news.jsonl.gz"
+DEFAULT_WIRE_SET = _REPO / "tests" / "dedupe" / "data" / "wire_set.jsonl"
+TARGET_PRECISION = 0.99
+TARGET_RECALL = 0.95
+
+
+@dataclass(frozen=True, slots=True)
+class PairScore:
+    name: str
+    reports: int
+    gold_pairs: int
+    predicted_pairs: int
+    correct_pairs: int
+    extra: tuple[tuple[str, str], ...] = field(default=())  # predicted, not gold (locators)
+    missed: tuple[tuple[str, str], ...] = field(default=())  # gold, not predicted (locators)
+
+    @property
+    def precision(self) -> float:
+        return self.correct_pairs / self.predicted_pairs if self.predicted_pairs else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct_pairs / self.gold_pairs if self.gold_pairs else 1.0
+
+    @property
+    def f1(self) -> float:
+        total = self.precision + self.recall
+        return 2 * self.precision * self.recall / total if total else 0.0
+
+
+def pairs_in_groups(groups: Iterable[Sequence[int]]) -> set[tuple[int, int]]:
+    """Every unordered pair (low index first) inside each group."""
+    return {(a, b) for group in groups for a, b in combinations(sorted(group), 2)}
+
+
+def _components(size: int, links: Iterable[tuple[int, int]]) -> list[list[int]]:
+    parent = list(range(size))
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for a, b in links:
+        parent[root(a)] = root(b)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for node in range(size):
+        groups[root(node)].append(node)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def score_pairs(
+    name: str, locators: Sequence[str], gold_groups: Iterable[Sequence[int]], links: Iterable[tuple[int, int]]
+) -> PairScore:
+    gold = pairs_in_groups(gold_groups)
+    predicted = pairs_in_groups(_components(len(locators), links))
+    return PairScore(
+        name=name,
+        reports=len(locators),
+        gold_pairs=len(gold),
+        predicted_pairs=len(predicted),
+        correct_pairs=len(gold & predicted),
+        extra=tuple((locators[a], locators[b]) for a, b in sorted(predicted - gold)),
+        missed=tuple((locators[a], locators[b]) for a, b in sorted(gold - predicted)),
+    )
+
+
+def run_dedupe(
+    location: str, threshold: float | None = None
+) -> tuple[list[str], list[str], list[str], list[tuple[int, int]]]:
+    """Ingest, normalise and dedupe ``location``; return locators, normalised texts, group labels
+    (``extra['group']``, empty when absent) and the (article, copied article) index links."""
+    from wirebrief.dedupe import Deduplicator
+    from wirebrief.errors import InputError
+    from wirebrief.ingest import iter_reports
+    from wirebrief.normalise import normalise
+    from wirebrief.records import DedupeStatus
+    from wirebrief.settings import Settings
+
+    overrides = {} if threshold is None else {"near_duplicate_threshold": threshold}
+    settings = Settings.model_validate(overrides)
+    problems: list[InputError] = []
+    deduplicator = Deduplicator(settings)
+    locators: list[str] = []
+    texts: list[str] = []
+    groups: list[str] = []
+    links: list[tuple[int, int]] = []
+    first_index: dict[str, int] = {}
+    for raw in iter_reports(location, on_problem=problems.append, settings=settings):
+        article = normalise(raw, settings)
+        decision = deduplicator.decide(article)
+        index = len(locators)
+        locators.append(raw.extra.get("id") or raw.locator)
+        texts.append(article.text)
+        groups.append(raw.extra.get("group", ""))
+        first_index.setdefault(article.id, index)
+        if decision.status != DedupeStatus.REVISION and decision.duplicate_of is not None:
+            links.append((index, first_index[decision.duplicate_of]))
+    if problems:
+        raise InputError(location, f"{len(problems)} unreadable records, first: {problems[0]}")
+    return locators, texts, groups, links
+
+
+def evaluate_bbc(path: Path, threshold: float | None = None) -> PairScore:
+    locators, texts, _, links = run_dedupe(str(path), threshold)
+    by_text: dict[str, list[int]] = defaultdict(list)
+    for index, text in enumerate(texts):
+        by_text[" ".join(text.split())].append(index)
+    return score_pairs("BBC News (exact-text gold)", locators, by_text.values(), links)
+
+
+def evaluate_wire_set(path: Path, threshold: float | None = None) -> PairScore:
+    locators, _, groups, links = run_dedupe(str(path), threshold)
+    by_group: dict[str, list[int]] = defaultdict(list)
+    for index, group in enumerate(groups):
+        by_group[group or f"#{index}"].append(index)
+    return score_pairs("wire set (edited copies, ours)", locators, by_group.values(), links)
+
+
+@eval_app.command("dedupe")
+def dedupe_command(
+    data: Annotated[Path, typer.Option("--data", help="BBC News JSONL(.gz): id, title, text.")] = DEFAULT_BBC,
+    near_data: Annotated[
+        Path, typer.Option("--near-data", help="Our edited-wire-copy set.")
+    ] = DEFAULT_WIRE_SET,
+    threshold: Annotated[
+        float | None, typer.Option(help="near_duplicate_threshold (default: settings).")
+    ] = None,
+    sweep: Annotated[bool, typer.Option("--sweep/--no-sweep", help="Also score other thresholds.")] = True,
+    show_pairs: Annotated[int, typer.Option(help="How many extra/missed pairs to list per set.")] = 10,
+) -> None:
+    """Precision/recall of duplicate pairs on BBC News (exact-text gold) and our edited-wire-copy set."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from wirebrief.settings import Settings
+
+    console = Console()
+    for path in (data, near_data):
+        if not path.exists():
+            console.print(f"[red]{path}: no such file[/red]")
+            raise typer.Exit(3)
+    chosen = threshold if threshold is not None else Settings.model_validate({}).near_duplicate_threshold
+    scores = [evaluate_bbc(data, chosen), evaluate_wire_set(near_data, chosen)]
+    table = Table(title=f"Dedupe: duplicate pairs (near_duplicate_threshold {chosen:g}, 5-word shingles)")
+    for column in (
+        "set",
+        "reports",
+        "gold pairs",
+        "predicted",
+        "correct",
+        "precision",
+        "recall",
+        "F1",
+        "target",
+    ):
+        table.add_column(column, justify="left" if column == "set" else "right")
+    for score in scores:
+        met = score.precision >= TARGET_PRECISION and score.recall >= TARGET_RECALL
+        table.add_row(
+            score.name,
+            str(score.reports),
+            str(score.gold_pairs),
+            str(score.predicted_pairs),
+            str(score.correct_pairs),
+            f"{score.precision:.3f}",
+            f"{score.recall:.3f}",
+            f"{score.f1:.3f}",
+            ("met" if met else "NOT met") + f" (P≥{TARGET_PRECISION}, R≥{TARGET_RECALL})",
+        )
+    console.print(table)
+    for score in scores:
+        for label, pairs in (("predicted but not gold", score.extra), ("gold but missed", score.missed)):
+            if pairs and show_pairs:
+                shown = ", ".join(f"{a} ~ {b}" for a, b in pairs[:show_pairs])
+                console.print(f"{score.name}: {len(pairs)} {label}: {shown}")
+    if sweep:
+        sweep_table = Table(title="Threshold sweep (precision / recall)")
+        sweep_table.add_column("threshold", justify="right")
+        for score in scores:
+            sweep_table.add_column(score.name, justify="right")
+        for value in (0.6, 0.7, 0.8, 0.9):
+            row = [evaluate_bbc(data, value), evaluate_wire_set(near_data, value)]
+            sweep_table.add_row(f"{value:g}", *(f"{s.precision:.3f} / {s.recall:.3f}" for s in row))
+        console.print(sweep_table)
