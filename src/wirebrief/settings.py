@@ -88,6 +88,9 @@ class Settings(BaseSettings):
         None, description="YAML file of stakeholders; default is the bundled list."
     )
     article_max_sentences: int = Field(14, ge=3, description="Most report sentences in a brief's article.")
+    article_max_words: int = Field(
+        400, ge=50, description="Word budget of a brief's article (report sentences, before reference facts)."
+    )
     max_insights: int = Field(6, ge=1, description="Most bullets under Key Insights.")
 
     verifier_min_coverage: float = Field(

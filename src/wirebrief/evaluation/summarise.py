@@ -123,7 +123,7 @@ def summarise(
             facts=(),
             categories=(),
         )
-        summary = _cut((s.text for s in writer.article_sentences(bundle)), words)
+        summary = _cut((s.text for s in writer.article_sentences(bundle, max_words=words)), words)
         baseline = _cut((s.text for a in articles for s in extractions[a.id].sentences), words)
         ours.append((summary, references[cluster_id]))
         lead.append((baseline, references[cluster_id]))

@@ -323,16 +323,18 @@ class DeterministicWriter:
         scored = []
         for candidate, value in zip(candidates, np.asarray(centrality).ravel(), strict=True):
             # Wire style puts the news first: an early sentence of a report gets a small bonus.
-            position_bonus = 0.15 / (1 + candidate.sentence.index)
+            position_bonus = 0.6 / (1 + candidate.sentence.index)
             scored.append(_Candidate(candidate.sentence, candidate.article, float(value) + position_bonus))
         dense = matrix.toarray()
         return scored, dense
 
-    def _select(self, scored: list[_Candidate], vectors: np.ndarray, limit: int) -> list[int]:
-        """Maximal marginal relevance: central sentences that do not repeat each other."""
+    def _select(self, scored: list[_Candidate], vectors: np.ndarray, limit: int, max_words: int) -> list[int]:
+        """Maximal marginal relevance: central sentences that do not repeat each other, until the
+        sentence or word budget is spent (the sentence that crosses the word budget is kept)."""
         chosen: list[int] = []
+        words = 0
         remaining = set(range(len(scored)))
-        while remaining and len(chosen) < limit:
+        while remaining and len(chosen) < limit and words < max_words:
             best, best_value = -1, -np.inf
             for i in sorted(remaining):
                 redundancy = max((float(vectors[i] @ vectors[j]) for j in chosen), default=0.0)
@@ -344,6 +346,7 @@ class DeterministicWriter:
             if best < 0:
                 break
             chosen.append(best)
+            words += len(scored[best].sentence.text.split())
             remaining.discard(best)
         return chosen
 
@@ -386,11 +389,11 @@ class DeterministicWriter:
         return BriefSentence(BriefPart.HEADLINE, best.title, (Citation("sentence", title.id),))
 
     def _article(
-        self, scored: list[_Candidate], vectors: np.ndarray, facts: Sequence[Fact]
+        self, scored: list[_Candidate], vectors: np.ndarray, facts: Sequence[Fact], max_words: int
     ) -> list[BriefSentence]:
         limit = self.settings.article_max_sentences
         picked = sorted(
-            self._select(scored, vectors, limit),
+            self._select(scored, vectors, limit, max_words),
             key=lambda i: (scored[i].article.published, scored[i].article.id, scored[i].sentence.index),
         )
         paragraphs: list[list[_Candidate]] = []
@@ -562,10 +565,11 @@ class DeterministicWriter:
         scored, vectors = self._score(candidates)
         return representatives, scored, vectors
 
-    def article_sentences(self, bundle: StoryBundle) -> list[BriefSentence]:
+    def article_sentences(self, bundle: StoryBundle, max_words: int | None = None) -> list[BriefSentence]:
         """The article part alone (what `wirebrief eval summarise` measures)."""
         _, scored, vectors = self._candidates(bundle)
-        return self._article(scored, vectors, list(bundle.facts)) if scored else []
+        budget = max_words or self.settings.article_max_words
+        return self._article(scored, vectors, list(bundle.facts), budget) if scored else []
 
     def write(self, bundle: StoryBundle) -> Brief:
         representatives, scored, vectors = self._candidates(bundle)
@@ -578,7 +582,9 @@ class DeterministicWriter:
         headline = self._headline(representatives)
         sentences.append(title or BriefSentence(BriefPart.TITLE, headline.text, headline.citations))
         sentences.append(headline)
-        article_part = self._article(scored, vectors, facts) if scored else []
+        article_part = (
+            self._article(scored, vectors, facts, self.settings.article_max_words) if scored else []
+        )
         disagreement_paragraph = max((s.paragraph for s in article_part), default=-1) + 1
         article_part += self._disagreements(bundle, disagreement_paragraph)
         sentences += article_part
