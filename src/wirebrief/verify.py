@@ -328,7 +328,9 @@ def citation_texts(
     fact = facts.get(citation.ref)
     if fact is None:
         return None
-    fields = [fact.statement, fact.subject_name, fact.value, fact.value_label or "", fact.issuer]
+    # The label is quoted as a label ("Do Not Travel" names a level; it negates nothing).
+    label = f'"{fact.value_label}"' if fact.value_label else ""
+    fields = [fact.statement, fact.subject_name, fact.value, label, fact.issuer]
     if fact.as_of is not None:
         fields.append(f"{fact.as_of.isoformat()} {fact.as_of.strftime('%d %B %Y')}")
     return CitedMaterial(fields)
@@ -384,7 +386,6 @@ class Verifier:
                 problems.append(f"number {raw} is not in the cited material")
         tokens = _tokens(clean)
         sentence_stems: set[str] = set()
-        negated = False
         for position, token in enumerate(tokens):
             low = token.lower()
             if token[0].isdigit():
@@ -397,12 +398,12 @@ class Verifier:
             key = _word_key(token)
             if low in QUANTITY_WORDS and key not in material.stems:
                 problems.append(f"quantity '{token}' is not in the cited material")
-            if _is_negator(low):
-                negated = True
             sentence_stems.add(key)
             is_name = token[0].isupper() and not (position == 0 and low in STOP_WORDS)
             if is_name and key not in material.stems and key not in _FRAMING_STEMS:
                 problems.append(f"name '{token}' is not in the cited material")
+        # As in the material, a quoted title-case label ("Do Not Travel") is a name, not a negation.
+        negated = any(_is_negator(t.lower()) for t in _tokens(_QUOTE.sub(_drop_title_case_quote, clean)))
         for family in sorted(_modal_families(tokens) - material.modal_families):
             problems.append(f"it adds {family} the cited material does not contain")
         for match in _QUOTE.finditer(clean):

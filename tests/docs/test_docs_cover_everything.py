@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
-import click
 import typer.main
 
 from wirebrief.cli import app
@@ -15,14 +15,14 @@ from wirebrief.settings import Settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _commands() -> list[tuple[str, click.Command]]:
+def _commands() -> list[tuple[str, Any]]:
     load_commands()
     group = typer.main.get_command(app)
-    assert isinstance(group, click.Group)
-    found: list[tuple[str, click.Command]] = []
+    found: list[tuple[str, Any]] = []
 
-    def walk(prefix: str, command: click.Command) -> None:
-        if isinstance(command, click.Group):
+    # Typer builds its commands on its own copy of click, so groups are recognised by their commands.
+    def walk(prefix: str, command: Any) -> None:
+        if hasattr(command, "commands"):
             for name, sub in sorted(command.commands.items()):
                 walk(f"{prefix} {name}".strip(), sub)
         else:

@@ -104,3 +104,14 @@ def test_verify_drops_only_the_unsupported_sentence_and_reports_it(bundle: Story
     assert verified.support is not None
     assert verified.support.supported == 1
     assert [v.sentence.text for v in verified.support.dropped] == [bad.text]
+
+
+def test_a_quoted_title_case_label_is_not_a_negation(bundle: StoryBundle) -> None:
+    supported, reasons = _check(
+        bundle, 'The U.S. Department of State rates Iraq at Level 4, "Do Not Travel".', "f-advisory-iq"
+    )
+    assert supported, reasons
+    supported, reasons = _check(
+        bundle, "The U.S. Department of State rates travel to Iraq at Level 4.", "f-advisory-iq"
+    )
+    assert supported, reasons

@@ -25,6 +25,10 @@ _TOKEN = re.compile(r"[^\W_]+")
 def lemma(word: str) -> str:
     """Lowercase lemma of one word (cached: news vocabulary repeats heavily)."""
     lowered = word.lower()
+    # simplemma guesses wildly on very short words ("ai" and "m" both become "be", so every "were"
+    # scored as technology): they are kept as written.
+    if len(lowered) <= 2:
+        return lowered
     return simplemma.lemmatize(lowered, lang="en").lower()
 
 
