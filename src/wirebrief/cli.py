@@ -272,7 +272,10 @@ def main() -> None:
     """Entry point: run the app, turning wirebrief errors into one line and an exit code."""
     load_commands()
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns the exit code of typer.Exit instead of raising it.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except WirebriefError as error:
         err.print(f"error: {error}", markup=False, highlight=False)
         sys.exit(error.exit_code)
