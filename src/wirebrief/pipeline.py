@@ -121,8 +121,11 @@ def ingest(
                     continue
                 outcome = store.upsert_article(article)
                 stored_this_run.add(article.id)
-                if outcome == "revised":
+                # A revision read before the version it replaces is stored as history ("unchanged"
+                # for the current text), so both the decision and the outcome count it.
+                if outcome == "revised" or decision.status == DedupeStatus.REVISION:
                     summary.revisions += 1
+                if outcome == "revised":
                     summary.revised_ids.add(article.id)
                 elif outcome == "inserted":
                     summary.new_articles += 1

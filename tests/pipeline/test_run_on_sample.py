@@ -140,7 +140,7 @@ def test_two_new_reports_update_only_the_stories_they_join(
 
 
 def test_sample_clustering_matches_the_gold_file(sample_run: tuple[Settings, RunSummary, RunSummary]) -> None:
-    from wirebrief.evaluation.clustering import b_cubed
+    from wirebrief.cluster.metrics import b_cubed
 
     settings, _, _ = sample_run
     gold = load_gold()
@@ -149,6 +149,6 @@ def test_sample_clustering_matches_the_gold_file(sample_run: tuple[Settings, Run
         predicted = {a: s.id for s in store.stories() for a in s.article_ids}
     url_to_story = {r.locator: r.story for r in gold.reports}
     truth = {aid: url_to_story[a.url] for aid, a in articles.items() if a.url in url_to_story}
-    precision, recall, f1 = b_cubed({k: predicted[k] for k in truth}, truth)
-    print(f"sample clustering B-cubed P={precision:.3f} R={recall:.3f} F1={f1:.3f}")
-    assert f1 >= 0.95
+    scores = b_cubed({k: predicted[k] for k in truth}, truth)
+    print(f"sample clustering B-cubed P={scores.precision:.3f} R={scores.recall:.3f} F1={scores.f1:.3f}")
+    assert scores.f1 >= 0.95
