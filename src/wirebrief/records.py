@@ -13,7 +13,7 @@ makes runs deterministic and idempotent.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -334,6 +334,28 @@ class Brief:
     support: SupportReport | None = None
     metadata: Mapping[str, str] = field(default_factory=dict)
     version: int | None = None
+
+    @classmethod
+    def for_story(
+        cls,
+        bundle: StoryBundle,
+        sentences: Sequence[BriefSentence],
+        writer: str,
+        metadata: Mapping[str, str],
+    ) -> Brief:
+        """A brief of ``bundle``'s story: counts and ``as_of`` come from the story's reports."""
+        articles = bundle.articles
+        return cls(
+            story_id=bundle.story.id,
+            story_version=bundle.story.version_key,
+            sentences=tuple(sentences),
+            categories=bundle.categories,
+            as_of=max(a.published for a in articles),
+            writer=writer,
+            report_count=len(articles),
+            independent_sources=len({a.independent_source for a in articles}),
+            metadata=dict(metadata),
+        )
 
     def part(self, part: BriefPart) -> tuple[BriefSentence, ...]:
         return tuple(s for s in self.sentences if s.part == part)

@@ -591,19 +591,8 @@ class DeterministicWriter:
         sentences += self._insights(facts)
         used = {c.ref for s in article_part for c in s.citations}
         sentences += self._stakeholders(bundle, scored, used, facts)
-        sentences = _without_repeats(sentences)
-        articles = bundle.articles
-        return Brief(
-            story_id=bundle.story.id,
-            story_version=bundle.story.version_key,
-            sentences=tuple(sentences),
-            categories=bundle.categories,
-            as_of=max(a.published for a in articles),
-            writer=self.name,
-            report_count=len(articles),
-            independent_sources=len({a.independent_source for a in articles}),
-            metadata={"stakeholders": ", ".join(s.name for s in self.stakeholders)},
-        )
+        metadata = {"stakeholders": ", ".join(s.name for s in self.stakeholders)}
+        return Brief.for_story(bundle, _without_repeats(sentences), self.name, metadata)
 
 
 def _without_repeats(sentences: list[BriefSentence]) -> list[BriefSentence]:

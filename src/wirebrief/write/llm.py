@@ -535,18 +535,7 @@ class LLMWriter:
     def _brief(
         self, bundle: StoryBundle, sentences: Sequence[BriefSentence], metadata: Mapping[str, str]
     ) -> Brief:
-        articles = bundle.articles
-        return Brief(
-            story_id=bundle.story.id,
-            story_version=bundle.story.version_key,
-            sentences=tuple(sentences),
-            categories=bundle.categories,
-            as_of=max(a.published for a in articles),
-            writer=self.name,
-            report_count=len(articles),
-            independent_sources=len({a.independent_source for a in articles}),
-            metadata=dict(metadata),
-        )
+        return Brief.for_story(bundle, sentences, self.name, metadata)
 
     def _fallback(self, bundle: StoryBundle, reason: str, metadata: Mapping[str, str]) -> Brief:
         log.warning(
