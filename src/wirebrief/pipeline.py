@@ -134,6 +134,7 @@ def ingest(
         except InputError as error:
             # One unusable input (missing path, broken feed) must not stop the others.
             problem(error)
+    progress("ingest", summary.reports_read, summary.reports_read)  # the count is known only now
     return summary
 
 
@@ -180,6 +181,7 @@ class Pipeline:
                 missing.append(article)
             else:
                 extractions[article.id] = stored
+        progress("extract", 0, len(missing))  # extract_many parses the batch at once
         for done, extraction in enumerate(self.extractor.extract_many(missing), start=1):
             self.store.save_extraction(extraction)
             extractions[extraction.article_id] = extraction
