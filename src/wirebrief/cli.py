@@ -166,16 +166,32 @@ def ingest(
 
 
 @app.command()
-def stories(ctx: typer.Context) -> None:
-    """List stored stories with their report counts and latest brief version."""
+def stories(
+    ctx: typer.Context,
+    category: Annotated[
+        list[str] | None,
+        typer.Option("--category", help="Only stories with this category slug (repeat for any of several)."),
+    ] = None,
+) -> None:
+    """List stored stories with their report counts, categories and latest brief version."""
+    from wirebrief.classify import load_taxonomy
+    from wirebrief.errors import InputError
     from wirebrief.store import Store
 
     settings = _settings(ctx)
+    wanted = set(category or ())
+    known = {c.slug for c in load_taxonomy(settings.taxonomy_file).categories}
+    unknown = sorted(wanted - known)
+    if unknown:
+        raise InputError("--category", f"unknown slug {', '.join(unknown)} (see docs/taxonomy.md)")
     with Store.open(settings.resolved_database_url) as store:
-        table = Table(title="stories")
-        for column in ("story", "reports", "first seen", "last seen", "brief", "title"):
+        table = Table(title="stories" + (f" in {', '.join(sorted(wanted))}" if wanted else ""))
+        for column in ("story", "reports", "first seen", "last seen", "brief", "categories", "title"):
             table.add_column(column)
         for story in sorted(store.stories(), key=lambda s: (s.first_seen, s.id)):
+            scores = store.categories(story.id)
+            if wanted and not wanted & {c.slug for c in scores}:
+                continue
             brief = store.latest_brief(story.id)
             first = store.article(story.article_ids[0]) if story.article_ids else None
             table.add_row(
@@ -184,6 +200,7 @@ def stories(ctx: typer.Context) -> None:
                 story.first_seen.strftime("%Y-%m-%d %H:%M"),
                 story.last_seen.strftime("%Y-%m-%d %H:%M"),
                 f"v{brief.version}" if brief else "-",
+                ", ".join(f"{c.slug} {c.score:.2f}" for c in scores[:3]),
                 brief.title if brief else (first.title if first else ""),
             )
         out.print(table)

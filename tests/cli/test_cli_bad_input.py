@@ -125,3 +125,25 @@ def test_every_command_has_help() -> None:
             timeout=120,
         )
         assert result.returncode == 0 and "Usage" in result.stdout, command
+
+
+def test_stories_filter_by_category_and_refuse_an_unknown_slug(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from wirebrief.records import Article, CategoryScore, IptcTopic, Story, content_hash
+    from wirebrief.store import Store
+
+    when = datetime(2026, 11, 20, tzinfo=UTC)
+    topics = {"war-and-conflicts": "medtop:16000000", "sports": "medtop:15000000"}
+    with Store.open(f"sqlite:///{tmp_path / 'wirebrief.db'}") as store:
+        for slug in topics:
+            article = Article(f"a-{slug}", "Desk", slug, GOOD_TEXT, when, "en", content_hash(slug), "test")
+            store.upsert_article(article)
+        store.save_stories([Story(f"s-{slug}", (f"a-{slug}",), when, when) for slug in topics])
+        for slug, code in topics.items():
+            store.save_categories(f"s-{slug}", [CategoryScore(slug, slug, 0.8, (IptcTopic(code, slug),))])
+    result = wirebrief(tmp_path, "stories", "--category", "sports")
+    assert result.returncode == 0, result.stderr
+    assert "s-sports" in result.stdout and "s-war-and-conflicts" not in result.stdout
+    result = wirebrief(tmp_path, "stories", "--category", "not-a-slug")
+    assert result.returncode != 0 and "not-a-slug" in result.stderr

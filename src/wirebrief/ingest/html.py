@@ -62,6 +62,10 @@ class HtmlSource:
             context.on_problem(InputError(location, "no article text found in the page"))
             return
         canonical = fields.get("url") or page_url
+        # A page's own machine-readable metadata beats a guess: htmldate often keeps only the day of
+        # article:published_time, and the site name is the outlet's name as it writes it.
+        published = _meta(tree, "article:published_time", "og:published_time", "datePublished")
+        site_name = _meta(tree, "og:site_name") or str(fields.get("sitename") or "") or None
         yield RawReport(
             source=location,
             locator=location.rsplit("/", 1)[-1] or location,
@@ -71,9 +75,19 @@ class HtmlSource:
             body_is_html=False,
             url=str(canonical) if canonical else None,
             # Without a URL to take the host from, the page's site name stands for the outlet.
-            outlet=None if canonical else (str(fields.get("sitename") or "") or None),
-            published=str(fields["date"]) if fields.get("date") else None,
+            outlet=site_name,
+            published=published or (str(fields["date"]) if fields.get("date") else None),
             language=str(fields.get("language") or declared_language or "") or None,
             byline=str(fields.get("author") or "").strip() or None,
             extra={"sitename": str(fields["sitename"])} if fields.get("sitename") else {},
         )
+
+
+def _meta(tree: Any, *names: str) -> str | None:
+    """The content of the first ``<meta property|name=NAME>`` present, in the order of ``names``."""
+    for name in names:
+        for attribute in ("property", "name", "itemprop"):
+            values = tree.xpath(f'//meta[@{attribute}="{name}"]/@content')
+            if values and str(values[0]).strip():
+                return str(values[0]).strip()
+    return None
