@@ -16,12 +16,13 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from wirebrief.records import (
     Article,
@@ -111,6 +112,7 @@ class ParsedToken(Protocol):
 
 
 SentenceParser = Callable[[str], Any]  # text -> spaCy Doc
+BatchParser = Callable[[list[str]], Iterable[Any]]  # texts -> spaCy Docs (e.g. ``nlp.pipe``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +183,12 @@ def _phrase(head: Any) -> str:
     return str(doc[start : end + 1].text)
 
 
+# Words that make a prepositional phrase say when, not to whom (when no NER marks it as a date).
+_TIME_WORDS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june
+    july august september october november december today yesterday tomorrow tonight night morning
+    evening afternoon midnight noon dawn week weekend month year hours days weeks months years""".split()
+)
 _REPORTING_LEMMAS = frozenset({"say", "tell", "announce", "report", "state", "add", "warn", "claim"})
 
 
@@ -219,7 +227,11 @@ def _clause(root: Any, *, max_words: int) -> str | None:
     else:
         for prep in (c for c in root.children if c.dep_ in {"prep", "agent"}):
             # "warns on Tuesday" says when, not to whom: time phrases are no object.
-            pobj = [c for c in prep.children if c.dep_ == "pobj" and c.ent_type_ not in {"DATE", "TIME"}]
+            pobj = [
+                c
+                for c in prep.children
+                if c.dep_ == "pobj" and c.ent_type_ not in {"DATE", "TIME"} and c.lower_ not in _TIME_WORDS
+            ]
             if pobj:
                 rest = f"{prep.text} {_phrase(pobj[0])}"
                 break
@@ -238,7 +250,10 @@ def _lower_first(text: str, clause_root: Any) -> str:
         if token.dep_ not in {"det", "punct", "mark"}:
             first = token
             break
-    if first.pos_ == "PROPN" or first.ent_type_ or not text[:1].isupper():
+    # Only a capital that comes from opening the original sentence is dropped, and only on a common
+    # word ("Officials", "Rescue teams"): "American" or "Iraqi" keep theirs wherever they stand.
+    common = first.pos_ in {"NOUN", "DET", "NUM", "PRON"} or first.lower_ in STOP_WORDS
+    if first.i != 0 or not common or first.tag_ in {"NNP", "NNPS"} or not text[:1].isupper():
         return text
     return text[0].lower() + text[1:]
 
@@ -278,11 +293,17 @@ class DeterministicWriter:
     name = WRITER_NAME
 
     def __init__(
-        self, settings: Settings, stakeholders: Sequence[Stakeholder], parse: SentenceParser
+        self,
+        settings: Settings,
+        stakeholders: Sequence[Stakeholder],
+        parse: SentenceParser,
+        parse_many: BatchParser | None = None,
     ) -> None:
         self.settings = settings
         self.stakeholders = tuple(stakeholders)
         self.parse = parse
+        # Parsing title candidates is most of the writer's time: a batch parser (nlp.pipe) halves it.
+        self.parse_many: BatchParser = parse_many or (lambda texts: [parse(t) for t in texts])
 
     # ------------------------------------------------------------------------------ selection helpers
 
@@ -357,10 +378,11 @@ class DeterministicWriter:
         most reports share (the story's main event, not a side development), active voice preferred."""
         texts = [f"{a.title} {a.text}".lower() for a in representatives]
         best: tuple[float, int, BriefSentence] | None = None
-        leads = [c for c in ranked if c.sentence.index <= 2][:12]
-        for rank, candidate in enumerate(leads):
-            # A wire dateline ("BASRA (CPA) — ") is where the report was filed, not who acted.
-            title = event_title(self.parse(_DATELINE.sub("", candidate.sentence.text)))
+        leads = [c for c in ranked if c.sentence.index <= 2][:6]
+        # A wire dateline ("BASRA (CPA) — ") is where the report was filed, not who acted.
+        docs = self.parse_many([_DATELINE.sub("", c.sentence.text) for c in leads])
+        for rank, (candidate, doc) in enumerate(zip(leads, docs, strict=True)):
+            title = event_title(doc)
             if not title:
                 continue
             words = [w.lower() for w in _words(title) if w.lower() not in _TITLE_FILLER]
