@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from wirebrief import __version__
+from wirebrief.commands import register_all
 from wirebrief.errors import NotFoundError, WirebriefError
 from wirebrief.evaluation import eval_app, load_commands
 from wirebrief.settings import Settings, load_settings
@@ -288,6 +289,7 @@ def export(
 def main() -> None:
     """Entry point: run the app, turning wirebrief errors into one line and an exit code."""
     load_commands()
+    register_all(app)
     try:
         # Without standalone mode click returns the exit code of typer.Exit instead of raising it.
         code = app(standalone_mode=False)

@@ -9,14 +9,19 @@ from typing import Any
 import typer.main
 
 from wirebrief.cli import app
+from wirebrief.commands import register_all
 from wirebrief.evaluation import load_commands
 from wirebrief.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
+_registered: list[bool] = []
 
 
 def _commands() -> list[tuple[str, Any]]:
     load_commands()
+    if not _registered:
+        register_all(app)
+        _registered.append(True)
     group = typer.main.get_command(app)
     found: list[tuple[str, Any]] = []
 
