@@ -196,8 +196,16 @@ def _clause(root: Any, *, max_words: int) -> str | None:
     """Subject, verb (present tense, modal kept) and object of the clause headed by ``root``."""
     if root.pos_ not in {"VERB", "AUX"}:
         return None
+    # A verb introduced by "as", "while", "after"… heads a side clause ("…, as ships searched for
+    # survivors"), never the event itself; a parse that makes it the main verb has gone wrong.
+    if any(c.dep_ == "mark" and c.lower_ not in {"that", "whether", "if"} for c in root.children):
+        return None
     subjects = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}]
     if not subjects or subjects[0].pos_ not in {"NOUN", "PROPN"}:
+        return None
+    # Several subjects far apart ("ferry … capsized …, and rescuers were searching") mean the parse
+    # merged two clauses; pieces of one split name stand side by side and are joined by _phrase.
+    if subjects[-1].i - subjects[0].i > 4:
         return None
     subject = subjects[0]
     negated = any(c.dep_ == "neg" for c in root.children)
