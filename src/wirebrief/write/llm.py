@@ -410,6 +410,10 @@ class LLMWriter:
         self.settings = settings
         self.stakeholders = tuple(stakeholders)
         self.fallback = fallback
+        if client is None and settings.llm_backend == "gguf":
+            from wirebrief.write.gguf import LlamaCppBackend
+
+            client = LlamaCppBackend(settings)
         self.client: ChatBackend = client if client is not None else OpenAIChatBackend(settings)
         self.verifier = verifier or Verifier()
         self.cache = AnswerCache(settings.data_dir / "llm-cache")
