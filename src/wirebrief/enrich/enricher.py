@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from wirebrief.enrich.providers import FactProvider, default_providers
 from wirebrief.errors import ProviderError
@@ -13,6 +14,15 @@ from wirebrief.settings import Settings
 log = logging.getLogger(__name__)
 
 
+def snapshot_path(settings: Settings) -> Path | None:
+    """The snapshot to read: ``reference_snapshot``, else the one ``wirebrief refresh`` wrote into
+    ``data_dir/reference``, else None (the bundled one)."""
+    if settings.reference_snapshot is not None:
+        return settings.reference_snapshot
+    refreshed = settings.data_dir / "reference" / "snapshot.json"
+    return refreshed if refreshed.exists() else None
+
+
 class Enricher:
     """Asks every provider about every entity. A provider that fails (``ProviderError``) is logged and
     skipped for the rest of the call; its error is kept in ``errors`` (the errors of the last call)."""
@@ -20,7 +30,7 @@ class Enricher:
     def __init__(self, settings: Settings, providers: Sequence[FactProvider] | None = None) -> None:
         self.settings = settings
         self.providers: list[FactProvider] = (
-            list(providers) if providers is not None else default_providers(settings.reference_snapshot)
+            list(providers) if providers is not None else default_providers(snapshot_path(settings))
         )
         self.errors: list[ProviderError] = []
 

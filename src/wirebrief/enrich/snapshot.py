@@ -249,8 +249,14 @@ def _source_commit(folder: Path) -> str | None:
     return path.read_text("utf-8").split()[0].strip() if path.exists() else None
 
 
-def build_snapshot(shared: Path, gazetteer: Gazetteer | None = None) -> dict[str, Any]:
-    """The snapshot as a JSON-ready mapping, from the files under ``shared/reference``."""
+def build_snapshot(
+    shared: Path, gazetteer: Gazetteer | None = None, *, origins: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The snapshot as a JSON-ready mapping, from the files under ``shared/reference``.
+
+    ``origins`` (file path under ``shared`` -> URL or path it was read from) is recorded per source as
+    ``fetched_from`` by ``wirebrief refresh``; a folder without a ``SOURCE_COMMIT`` gets no
+    ``collected_by``."""
     gaz = gazetteer if gazetteer is not None else bundled_gazetteer()
     advisories_dir = shared / "reference" / "travel-advisories"
     un_dir = shared / "reference" / "un-sanctions-list"
@@ -330,6 +336,12 @@ def build_snapshot(shared: Path, gazetteer: Gazetteer | None = None) -> dict[str
         # the newest date among the other sources stands in for when we read it.
         "newest_record": newest,
     }
+    for source in sources.values():
+        if commit is None:
+            source.pop("collected_by", None)
+        fetched = {path: origins[path] for path in source.get("files", {}) if origins and path in origins}
+        if fetched:
+            source["fetched_from"] = fetched
     return {
         "schema": SCHEMA_VERSION,
         "sources": sources,
