@@ -42,6 +42,13 @@ def _settings(ctx: typer.Context) -> Settings:
     return settings
 
 
+def _print_version(value: bool) -> None:
+    # Eager, so that it runs before the check for a missing command.
+    if value:
+        out.print(f"wirebrief {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     ctx: typer.Context,
@@ -59,12 +66,12 @@ def main_options(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Show the log (dropped sentences, problems).")
     ] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Print the version and exit.", is_eager=True, callback=_print_version),
+    ] = False,
 ) -> None:
     """Global options; every setting can also come from the environment (WIREBRIEF_<NAME>)."""
-    if version:
-        out.print(f"wirebrief {__version__}")
-        raise typer.Exit()
     logging.basicConfig(
         level=logging.INFO if verbose else logging.ERROR,
         format="%(levelname)s %(name)s: %(message)s",
@@ -303,12 +310,13 @@ def main() -> None:
     except typer.Abort:
         err.print("aborted")
         sys.exit(130)
-    except Exception as error:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
+    except Exception as error:
+        # Usage errors arrive here outside standalone mode, from typer's own copy of click (not the
+        # click package), so they are recognised by what they can do.
+        show, exit_code = getattr(error, "show", None), getattr(error, "exit_code", None)
+        if callable(show) and isinstance(exit_code, int):
+            show()
+            sys.exit(exit_code)
         raise
 
 

@@ -147,3 +147,21 @@ def test_stories_filter_by_category_and_refuse_an_unknown_slug(tmp_path: Path) -
     assert "s-sports" in result.stdout and "s-war-and-conflicts" not in result.stdout
     result = wirebrief(tmp_path, "stories", "--category", "not-a-slug")
     assert result.returncode != 0 and "not-a-slug" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "text"),
+    [
+        (["--version"], 0, "wirebrief 0.1.0"),
+        (["show"], 2, "Missing argument"),
+        (["no-such-command"], 2, "No such command"),
+        (["export", "s-x", "--version", "not-a-number"], 2, "Invalid value for '--version'"),
+    ],
+)
+def test_usage_errors_are_one_message_and_exit_code_never_a_traceback(
+    tmp_path: Path, args: list[str], code: int, text: str
+) -> None:
+    result = wirebrief(tmp_path, *args)
+    assert result.returncode == code
+    assert text in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
