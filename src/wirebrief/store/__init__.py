@@ -14,6 +14,17 @@ from wirebrief.store.store import (
     StoryEvent,
     StoryEventKind,
     UpsertResult,
+    WatchedSource,
+    backoff_s,
 )
 
-__all__ = ["ArticleRevision", "Store", "StoryChanges", "StoryEvent", "StoryEventKind", "UpsertResult"]
+__all__ = [
+    "ArticleRevision",
+    "Store",
+    "StoryChanges",
+    "StoryEvent",
+    "StoryEventKind",
+    "UpsertResult",
+    "WatchedSource",
+    "backoff_s",
+]

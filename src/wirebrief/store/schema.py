@@ -266,6 +266,25 @@ brief_sentences = Table(
     Column("citations", _json(), nullable=False),
 )
 
+# Feeds and files that ``wirebrief watch`` polls, with their HTTP validators and health.
+sources = Table(
+    "sources",
+    metadata,
+    Column("location", String, primary_key=True),  # an http(s) URL or a file path
+    Column("name", Text),
+    Column("every_s", Integer, nullable=False),
+    Column("added_at", UTCDateTime, nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_success_at", UTCDateTime),
+    Column("last_error_at", UTCDateTime),
+    Column("last_error", Text),
+    Column("consecutive_errors", Integer, nullable=False),
+    Column("next_poll_at", UTCDateTime, nullable=False),
+    Column("items_seen", Integer, nullable=False),
+    Index(None, "next_poll_at"),
+)
+
 __all__ = [
     "UTCDateTime",
     "article_revisions",
@@ -281,6 +300,7 @@ __all__ = [
     "metadata",
     "quotes",
     "report_sentences",
+    "sources",
     "stories",
     "story_history",
     "story_members",

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Literal, NamedTuple, Self
 
@@ -20,7 +21,7 @@ from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, Row, Table, and_, delete, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from wirebrief.errors import InputError, StorageError
+from wirebrief.errors import InputError, NotFoundError, StorageError
 from wirebrief.records import (
     Article,
     Brief,
@@ -91,6 +92,52 @@ class StoryChanges:
         return tuple(
             sorted({*self.created, *self.grew, *self.merged, *self.split, *self.retired, *self.reordered})
         )
+
+
+@dataclass(frozen=True, slots=True)
+class WatchedSource:
+    """A feed URL or file that ``wirebrief watch`` polls, with its HTTP validators and health."""
+
+    location: str
+    name: str | None
+    every_s: int
+    added_at: datetime
+    next_poll_at: datetime
+    etag: str | None = None
+    last_modified: str | None = None
+    last_success_at: datetime | None = None
+    last_error_at: datetime | None = None
+    last_error: str | None = None
+    consecutive_errors: int = 0
+    items_seen: int = 0
+
+
+def backoff_s(every_s: int, consecutive_errors: int, max_backoff_s: int) -> int:
+    """Wait before the next poll: the schedule, doubled for each error in a row, at most ``max_backoff_s``
+    (but never less than the schedule itself)."""
+    if consecutive_errors <= 0:
+        return every_s
+    # The exponent is bounded so a source failing for months does not build a huge integer.
+    doubled: int = every_s * 2 ** min(consecutive_errors, 32)
+    return max(every_s, min(doubled, max_backoff_s))
+
+
+def _source_from_row(row: Row[Any]) -> WatchedSource:
+    m = row._mapping
+    return WatchedSource(
+        location=m["location"],
+        name=m["name"],
+        every_s=m["every_s"],
+        added_at=m["added_at"],
+        next_poll_at=m["next_poll_at"],
+        etag=m["etag"],
+        last_modified=m["last_modified"],
+        last_success_at=m["last_success_at"],
+        last_error_at=m["last_error_at"],
+        last_error=m["last_error"],
+        consecutive_errors=m["consecutive_errors"],
+        items_seen=m["items_seen"],
+    )
 
 
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -1110,6 +1157,120 @@ class Store:
                 ).scalars()
             )
 
+    # -------------------------------------------------------------------------------- sources
+
+    def add_source(
+        self, location: str, name: str | None = None, every_s: int = 900, *, when: datetime | None = None
+    ) -> bool:
+        """Register a source to poll every ``every_s`` seconds, first at ``when`` (default: now).
+
+        Adding a known source again updates its name and schedule and keeps its health; ``True`` when
+        the source is new.
+        """
+        if every_s < 1:
+            raise InputError(location, f"polling interval must be at least 1 second, not {every_s}")
+        now = when if when is not None else datetime.now(UTC)
+        table = t.sources
+        with self._writing() as connection:
+            known = connection.execute(select(table.c.location).where(table.c.location == location)).first()
+            if known is not None:
+                changes: dict[str, Any] = {"every_s": every_s}
+                if name is not None:
+                    changes["name"] = name
+                connection.execute(update(table).where(table.c.location == location).values(**changes))
+                return False
+            connection.execute(
+                insert(table).values(
+                    location=location,
+                    name=name,
+                    every_s=every_s,
+                    added_at=now,
+                    next_poll_at=now,
+                    consecutive_errors=0,
+                    items_seen=0,
+                )
+            )
+            return True
+
+    def sources(self) -> list[WatchedSource]:
+        """Every registered source, by location."""
+        table = t.sources
+        with self._reading() as connection:
+            rows = connection.execute(select(table).order_by(table.c.location))
+            return [_source_from_row(row) for row in rows]
+
+    def source(self, location: str) -> WatchedSource | None:
+        table = t.sources
+        with self._reading() as connection:
+            row = connection.execute(select(table).where(table.c.location == location)).first()
+            return None if row is None else _source_from_row(row)
+
+    def due_sources(self, now: datetime) -> list[WatchedSource]:
+        """Sources whose next poll is at or before ``now``, the longest overdue first."""
+        table = t.sources
+        with self._reading() as connection:
+            rows = connection.execute(
+                select(table)
+                .where(table.c.next_poll_at <= now)
+                .order_by(table.c.next_poll_at, table.c.location)
+            )
+            return [_source_from_row(row) for row in rows]
+
+    def remove_source(self, location: str) -> bool:
+        """Stop polling a source (its articles stay); ``False`` when it was not registered."""
+        table = t.sources
+        with self._writing() as connection:
+            result = connection.execute(delete(table).where(table.c.location == location))
+            return bool(result.rowcount)
+
+    def record_poll(
+        self,
+        location: str,
+        *,
+        ok: bool,
+        when: datetime,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        items: int = 0,
+        error: str | None = None,
+        max_backoff_s: int = 86_400,
+    ) -> WatchedSource:
+        """Record one poll of a source and schedule the next.
+
+        A success resets the error count, adds ``items`` to ``items_seen`` and replaces the validators
+        that are given (a 304 answer gives none, so the stored ones stay). A failure counts one more
+        error in a row and pushes the next poll back exponentially (``backoff_s``).
+        """
+        table = t.sources
+        with self._writing() as connection:
+            row = connection.execute(select(table).where(table.c.location == location)).first()
+            if row is None:
+                raise NotFoundError(f"{location}: not a registered source (see `wirebrief sources list`)")
+            current = _source_from_row(row)
+            changes: dict[str, Any]
+            if ok:
+                changes = {
+                    "last_success_at": when,
+                    "consecutive_errors": 0,
+                    "items_seen": current.items_seen + max(0, items),
+                    "next_poll_at": when + timedelta(seconds=current.every_s),
+                }
+                if etag is not None:
+                    changes["etag"] = etag
+                if last_modified is not None:
+                    changes["last_modified"] = last_modified
+            else:
+                errors = current.consecutive_errors + 1
+                wait = backoff_s(current.every_s, errors, max_backoff_s)
+                changes = {
+                    "last_error_at": when,
+                    "last_error": error or "unknown error",
+                    "consecutive_errors": errors,
+                    "next_poll_at": when + timedelta(seconds=wait),
+                }
+            connection.execute(update(table).where(table.c.location == location).values(**changes))
+            return replace(current, **changes)
+
     # --------------------------------------------------------------------------------- counts
 
     def counts(self) -> dict[str, int]:
@@ -1138,4 +1299,13 @@ class Store:
             }
 
 
-__all__ = ["ArticleRevision", "Store", "StoryChanges", "StoryEvent", "StoryEventKind", "UpsertResult"]
+__all__ = [
+    "ArticleRevision",
+    "Store",
+    "StoryChanges",
+    "StoryEvent",
+    "StoryEventKind",
+    "UpsertResult",
+    "WatchedSource",
+    "backoff_s",
+]
