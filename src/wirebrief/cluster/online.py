@@ -24,12 +24,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
+from wirebrief.cluster.dense import dense_score, dense_text
 from wirebrief.cluster.features import DocumentFrequencies, term_counts, tfidf_vector
 from wirebrief.cluster.junk import is_junk
 from wirebrief.records import Article, Story, stable_id
 from wirebrief.settings import Settings
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from wirebrief.cluster.dense import Embedder
 
 # Terms of a story's centroid that are indexed, and terms of an article used to look stories up.
 INDEX_TERMS: Final = 30
@@ -78,6 +85,8 @@ class _StoryState:
     indexed: tuple[str, ...] = ()
     languages: set[str] = field(default_factory=set)
     retired: bool = False  # dropped from the index; membership kept
+    # Sum of the members' dense embeddings (only with an embedder); its direction is the dense centroid.
+    dense: NDArray[np.float32] | None = None
 
     def story(self) -> Story:
         members = sorted(self.members)
@@ -90,13 +99,20 @@ class _StoryState:
 
 
 class StoryClusterer:
-    """Incremental story detection. Feed articles in time order with :meth:`add`."""
+    """Incremental story detection. Feed articles in time order with :meth:`add`.
 
-    def __init__(self, settings: Settings, *, signals: Signals = DEFAULT_SIGNALS) -> None:
+    With an ``embedder`` (:mod:`wirebrief.cluster.dense`), the cosine of dense embeddings is added to
+    the sparse score (the ``dense`` variant); without one, nothing dense is computed or imported.
+    """
+
+    def __init__(
+        self, settings: Settings, *, signals: Signals = DEFAULT_SIGNALS, embedder: Embedder | None = None
+    ) -> None:
         self.threshold = settings.cluster_threshold
         self.reopen_threshold = reopen_threshold(settings.cluster_threshold)
         self.window = timedelta(days=settings.cluster_window_days)
         self.signals = signals
+        self.embedder = embedder
         self.junk: dict[str, str] = {}  # article id -> why it is not news
         self._frequencies = DocumentFrequencies()
         self._stories: dict[str, _StoryState] = {}
@@ -109,11 +125,12 @@ class StoryClusterer:
 
     # ----------------------------------------------------------------------------------- public
 
-    def add(self, article: Article) -> str | None:
+    def add(self, article: Article, *, embedding: NDArray[np.float32] | None = None) -> str | None:
         """Place ``article`` in a story and return the story id; junk gets None (see :attr:`junk`).
 
         An article already placed returns its story again. A copy from a syndication family that is
-        already in a story joins that story whatever its text.
+        already in a story joins that story whatever its text. With an embedder, ``embedding`` may
+        give the article's embedding computed in advance (in a batch); else the embedder computes it.
         """
         known = self._story_of_article.get(article.id)
         if known is not None:
@@ -131,16 +148,20 @@ class StoryClusterer:
         counts = term_counts(article, use_entities=self.signals is Signals.SPARSE_ENTITIES)
         self._frequencies.add(counts.counts)
         vector = tfidf_vector(counts, self._frequencies)
+        if self.embedder is None:
+            embedding = None  # only the dense variant uses embeddings
+        elif embedding is None:
+            embedding = self.embedder.embed([dense_text(article)])[0]
 
         story_id = self._story_of_family.get(article.family) if article.family else None
         if story_id is None:
-            story_id = self._best_story(article, vector)
+            story_id = self._best_story(article, vector, embedding)
         if story_id is None:
             story_id = stable_id("s", article.id)
             self._stories[story_id] = _StoryState(
                 id=story_id, members=[], first_seen=article.published, last_seen=article.published
             )
-        self._join(self._stories[story_id], article, vector)
+        self._join(self._stories[story_id], article, vector, embedding)
         return story_id
 
     def stories(self) -> list[Story]:
@@ -152,7 +173,9 @@ class StoryClusterer:
 
     # ---------------------------------------------------------------------------------- helpers
 
-    def _best_story(self, article: Article, vector: dict[str, float]) -> str | None:
+    def _best_story(
+        self, article: Article, vector: dict[str, float], embedding: NDArray[np.float32] | None
+    ) -> str | None:
         overlap: dict[str, float] = {}
         for term, weight in itertools.islice(vector.items(), QUERY_TERMS):
             for story_id in self._index.get(term, ()):
@@ -171,12 +194,23 @@ class StoryClusterer:
                 if len(vector.keys() & state.centroid.keys()) < CROSS_LANGUAGE_MIN_SHARED:
                     continue
                 needed *= CROSS_LANGUAGE_FACTOR
+            elif embedding is not None and state.dense is not None:
+                # The embedding model is English-only: the dense term counts within a language only.
+                similarity += dense_score(embedding, state.dense)
             if similarity >= needed and similarity > best_similarity:
                 best_id, best_similarity = story_id, similarity
         return best_id
 
-    def _join(self, state: _StoryState, article: Article, vector: dict[str, float]) -> None:
+    def _join(
+        self,
+        state: _StoryState,
+        article: Article,
+        vector: dict[str, float],
+        embedding: NDArray[np.float32] | None,
+    ) -> None:
         state.members.append((article.published, article.id))
+        if embedding is not None:
+            state.dense = embedding.copy() if state.dense is None else state.dense + embedding
         state.languages.add(article.language)
         state.first_seen = min(state.first_seen, article.published)
         state.last_seen = max(state.last_seen, article.published)
@@ -234,6 +268,7 @@ class StoryClusterer:
             state.indexed = ()
             state.centroid = {}
             state.norm = 0.0
+            state.dense = None
 
 
 def _cosine(vector: dict[str, float], centroid: dict[str, float], norm: float) -> float:
@@ -244,13 +279,25 @@ def _cosine(vector: dict[str, float], centroid: dict[str, float], norm: float) -
 
 
 def cluster_articles(
-    articles: Sequence[Article], settings: Settings, *, signals: Signals = DEFAULT_SIGNALS
+    articles: Sequence[Article],
+    settings: Settings,
+    *,
+    signals: Signals = DEFAULT_SIGNALS,
+    embedder: Embedder | None = None,
 ) -> list[Story]:
     """Cluster ``articles`` into stories in one pass, in time order (published, then id).
 
-    Junk articles (see :func:`wirebrief.cluster.is_junk`) are left out of every story.
+    Junk articles (see :func:`wirebrief.cluster.is_junk`) are left out of every story. With an
+    ``embedder`` (the dense variant), all articles are embedded first, in batches.
     """
-    clusterer = StoryClusterer(settings, signals=signals)
-    for article in sorted(articles, key=lambda a: (a.published, a.id)):
-        clusterer.add(article)
+    clusterer = StoryClusterer(settings, signals=signals, embedder=embedder)
+    ordered = sorted(articles, key=lambda a: (a.published, a.id))
+    if embedder is None:
+        for article in ordered:
+            clusterer.add(article)
+        return clusterer.stories()
+    embeddings = embedder.embed([dense_text(article) for article in ordered]) if ordered else None
+    for position, article in enumerate(ordered):
+        assert embeddings is not None
+        clusterer.add(article, embedding=embeddings[position])
     return clusterer.stories()

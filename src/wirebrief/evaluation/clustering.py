@@ -32,6 +32,7 @@ from wirebrief.evaluation import eval_app
 
 if TYPE_CHECKING:
     from wirebrief.cluster import ClusterScores, Signals
+    from wirebrief.cluster.dense import Embedder
     from wirebrief.records import Article
     from wirebrief.settings import Settings
 
@@ -91,9 +92,17 @@ def multi_news_articles(
 
 
 def score_clustering(
-    articles: Sequence[Article], gold: Mapping[str, str], settings: Settings, signals: Signals
+    articles: Sequence[Article],
+    gold: Mapping[str, str],
+    settings: Settings,
+    signals: Signals,
+    embedder: Embedder | None = None,
 ) -> ClusteringResult:
-    """Cluster ``articles`` online (in the given order); score them against ``gold`` (id -> label)."""
+    """Cluster ``articles`` online (in the given order); score them against ``gold`` (id -> label).
+
+    With an ``embedder`` the dense variant runs (each article embedded as it comes, inside the timing;
+    the model is loaded before it).
+    """
     from sklearn.metrics import adjusted_rand_score
 
     from wirebrief.cluster import StoryClusterer, b_cubed, pairwise_f1
@@ -101,7 +110,9 @@ def score_clustering(
 
     for language in sorted({article.language for article in articles}):
         stop_words_for(language)  # loaded once per language: keep it out of the timing
-    clusterer = StoryClusterer(settings, signals=signals)
+    if embedder is not None:
+        embedder.embed(["warm-up"])  # loads the model: keep it out of the timing
+    clusterer = StoryClusterer(settings, signals=signals, embedder=embedder)
     started = time.perf_counter()
     predicted: dict[str, str] = {}
     for article in articles:
@@ -112,7 +123,7 @@ def score_clustering(
     gold_labels = {article_id: gold[article_id] for article_id in predicted}
     ids = sorted(predicted)
     return ClusteringResult(
-        signals=str(signals),
+        signals=str(signals) if embedder is None else "dense",
         documents=len(predicted),
         junk=len(clusterer.junk),
         stories=len(clusterer.stories()),
@@ -124,11 +135,13 @@ def score_clustering(
     )
 
 
-def evaluate_multi_news(path: Path, settings: Settings, signals: Signals) -> ClusteringResult:
+def evaluate_multi_news(
+    path: Path, settings: Settings, signals: Signals, embedder: Embedder | None = None
+) -> ClusteringResult:
     records = list(read_multi_news(path))
     articles = multi_news_articles(records, settings, source=str(path))
     gold = {str(record["doc_id"]): str(record["cluster_id"]) for record in records}
-    return score_clustering(articles, gold, settings, signals)
+    return score_clustering(articles, gold, settings, signals, embedder)
 
 
 def gold_sample_articles(gold_path: Path, settings: Settings) -> tuple[list[Article], dict[str, str]]:
@@ -177,9 +190,11 @@ def gold_sample_articles(gold_path: Path, settings: Settings) -> tuple[list[Arti
     return articles, labels
 
 
-def evaluate_gold(gold_path: Path, settings: Settings, signals: Signals) -> ClusteringResult:
+def evaluate_gold(
+    gold_path: Path, settings: Settings, signals: Signals, embedder: Embedder | None = None
+) -> ClusteringResult:
     articles, gold = gold_sample_articles(gold_path, settings)
-    return score_clustering(articles, gold, settings, signals)
+    return score_clustering(articles, gold, settings, signals, embedder)
 
 
 def format_results(results: Sequence[ClusteringResult]) -> str:
@@ -208,7 +223,11 @@ def clustering_command(
         bool, typer.Option(help="Score the bundled sample corpus (wirebrief.samples).")
     ] = False,
     signals: Annotated[
-        str, typer.Option(help="sparse, sparse+entities, or all to compare them.")
+        str,
+        typer.Option(
+            help="sparse, sparse+entities, all to compare those two, or dense (sparse+entities plus "
+            "sentence embeddings; needs the optional dense extra)."
+        ),
     ] = "sparse+entities",
     threshold: Annotated[float | None, typer.Option(help="Override settings.cluster_threshold.")] = None,
     config: Annotated[Path | None, typer.Option(help="Configuration file.")] = None,
@@ -226,7 +245,17 @@ def clustering_command(
         raise typer.BadParameter("give exactly one of --data, --gold or --sample")
     try:
         settings = load_settings(config, cluster_threshold=threshold)
-        variants = list(Signals) if signals == "all" else [Signals(signals)]
+        embedder: Embedder | None = None
+        if signals == "dense":
+            from wirebrief.cluster.dense import SentenceTransformerEmbedder, dense_available
+
+            if not dense_available():
+                raise typer.BadParameter(
+                    "--signals dense needs the optional extra: pip install 'wirebrief[dense]'"
+                )
+            variants, embedder = [Signals.SPARSE_ENTITIES], SentenceTransformerEmbedder()
+        else:
+            variants = list(Signals) if signals == "all" else [Signals(signals)]
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     except WirebriefError as exc:
@@ -236,10 +265,10 @@ def clustering_command(
     try:
         for variant in variants:
             if data is not None:
-                results.append(evaluate_multi_news(data, settings, variant))
+                results.append(evaluate_multi_news(data, settings, variant, embedder))
             else:
                 assert gold is not None
-                results.append(evaluate_gold(gold, settings, variant))
+                results.append(evaluate_gold(gold, settings, variant, embedder))
     except WirebriefError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(exc.exit_code) from exc
