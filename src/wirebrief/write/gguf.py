@@ -19,7 +19,7 @@ from typing import Any
 
 from wirebrief.errors import ConfigError
 from wirebrief.settings import Settings
-from wirebrief.write.llm import ChatResult, LLMRequestError, Message, estimate_tokens
+from wirebrief.write.llm import ChatResult, LLMRequestError, Message
 
 # One loaded model per path and context size: loading a GGUF file maps hundreds of megabytes.
 _MODELS: dict[tuple[str, int], Any] = {}
@@ -63,33 +63,32 @@ class LlamaCppBackend:
 
     def complete(self, messages: Sequence[Message], *, max_tokens: int, timeout: float) -> ChatResult:
         started = time.monotonic()
-        timed_out = False
-
-        def past_deadline(_tokens: Any, _logits: Any) -> bool:
-            nonlocal timed_out
-            timed_out = time.monotonic() - started > timeout
-            return timed_out
-
+        parts: list[str] = []
         try:
-            response = self._llm.create_chat_completion(
+            # Streamed, so that generation can be stopped at the deadline (llama.cpp has no timeout).
+            stream = self._llm.create_chat_completion(
                 messages=[dict(m) for m in messages],
                 max_tokens=max_tokens,
                 temperature=0.0,
                 response_format={"type": "json_object"},
-                stopping_criteria=[past_deadline],
+                stream=True,
             )
+            for chunk in stream:
+                choices = chunk.get("choices") or []
+                delta = choices[0].get("delta", {}).get("content") if choices else None
+                if delta:
+                    parts.append(str(delta))
+                if time.monotonic() - started > timeout:
+                    raise LLMRequestError(f"generation stopped after {timeout:g} s", retryable=False)
         except (ValueError, RuntimeError) as exc:
             # llama.cpp raises ValueError when the prompt exceeds the context window.
             raise LLMRequestError(f"the local model failed ({exc})", retryable=False) from exc
-        if timed_out:
-            raise LLMRequestError(f"generation stopped after {timeout:g} s", retryable=False)
-        choices = response.get("choices") or []
-        if not choices:
-            raise LLMRequestError("the local model returned no choices", retryable=False)
-        text = str(choices[0].get("message", {}).get("content") or "")
-        usage = response.get("usage") or {}
-        return ChatResult(
-            text,
-            int(usage.get("prompt_tokens") or estimate_tokens(" ".join(str(m) for m in messages))),
-            int(usage.get("completion_tokens") or estimate_tokens(text)),
-        )
+        text = "".join(parts)
+        prompt = "\n".join(str(m.get("content", "")) for m in messages)
+        return ChatResult(text, self._count(prompt), self._count(text))
+
+    def _count(self, text: str) -> int:
+        """Tokens by the model's own tokenizer (a stream reports no usage)."""
+        if not text:
+            return 0
+        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False))
