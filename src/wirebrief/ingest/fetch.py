@@ -106,13 +106,64 @@ class _Decoder:
             raise FetchError(self._original, f"corrupt compressed response ({exc})") from exc
 
 
-def fetch(url: str, settings: Settings) -> Fetched:
-    """GET ``url`` and return its body; raise :class:`FetchError` for any reason it cannot be used."""
-    limit = settings.max_input_bytes
+# Not httpx's response.is_redirect: it counts 304 Not Modified among redirects.
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, "
+    "application/xml;q=0.9, text/html;q=0.9, */*;q=0.5"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeAnswer:
+    """Any final answer to a GET: its status, the validators to send next time, and the body of a 200
+    when it was asked for."""
+
+    status: int
+    url: str  # after redirects
+    etag: str | None
+    last_modified: str | None
+    body: bytes = b""
+    content_type: str = ""  # media type without parameters, lower case ("" when absent)
+    reason: str = ""
+
+
+def _read_body(response: httpx.Response, url: str, limit: int, deadline: float, settings: Settings) -> bytes:
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise FetchError(url, f"response larger than max_input_bytes ({limit:,} bytes)")
+    decoder = _Decoder(response.headers.get("content-encoding", ""), url, limit)
+    body = bytearray()
+    received = 0
+    for chunk in response.iter_raw():  # as received, so the deadline is checked often
+        received += len(chunk)
+        if received > limit:
+            raise FetchError(url, f"response larger than max_input_bytes ({limit:,} bytes)")
+        body += decoder.feed(chunk)
+        if time.monotonic() > deadline:
+            raise FetchError(url, f"timed out after {settings.fetch_timeout_s:g} s")
+    body += decoder.finish()
+    return bytes(body)
+
+
+def http_get(
+    url: str,
+    settings: Settings,
+    *,
+    headers: dict[str, str] | None = None,
+    read_body: bool = False,
+    max_body_bytes: int | None = None,
+) -> ProbeAnswer:
+    """GET ``url`` through the address guard, following at most ``fetch_max_redirects`` redirects, and
+    return the final answer whatever its status. The body of a 200 is read (bounded, decompressed) only
+    with ``read_body``; otherwise the response is closed after its headers. ``headers`` are added to
+    the request (conditional GETs)."""
+    limit = max_body_bytes if max_body_bytes is not None else settings.max_input_bytes
     deadline = time.monotonic() + settings.fetch_timeout_s
-    timeout = httpx.Timeout(settings.fetch_timeout_s)
     current = url
-    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+    with httpx.Client(
+        timeout=httpx.Timeout(settings.fetch_timeout_s), follow_redirects=False, trust_env=False
+    ) as client:
         for _hop in range(settings.fetch_max_redirects + 1):
             try:
                 target = httpx.URL(current)
@@ -121,45 +172,45 @@ def fetch(url: str, settings: Settings) -> Fetched:
             if target.scheme not in ("http", "https") or not target.host:
                 raise FetchError(url, f"only http(s) URLs can be fetched, not {current!r}")
             address = _resolve(target, settings, url)
-            pinned = target.copy_with(host=address)
-            headers = {
+            request_headers = {
                 "Host": target.netloc.decode("ascii"),
                 "User-Agent": USER_AGENT,
                 "Accept-Encoding": "gzip, deflate",
-                "Accept": "application/rss+xml, application/atom+xml, application/feed+json, "
-                "application/xml;q=0.9, text/html;q=0.9, */*;q=0.5",
+                "Accept": _ACCEPT,
+                **(headers or {}),
             }
             extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
             try:
-                with client.stream("GET", pinned, headers=headers, extensions=extensions) as response:
-                    if response.is_redirect:
+                with client.stream(
+                    "GET", target.copy_with(host=address), headers=request_headers, extensions=extensions
+                ) as response:
+                    if response.status_code in _REDIRECTS:
                         location = response.headers.get("location")
                         if not location:
                             raise FetchError(url, f"HTTP {response.status_code} redirect without a Location")
                         current = str(target.join(location))
                         continue
-                    if response.status_code != 200:
-                        raise FetchError(
-                            url, f"HTTP {response.status_code} {response.reason_phrase}".rstrip()
-                        )
-                    declared = response.headers.get("content-length", "")
-                    if declared.isdigit() and int(declared) > limit:
-                        raise FetchError(url, f"response larger than max_input_bytes ({limit:,} bytes)")
-                    decoder = _Decoder(response.headers.get("content-encoding", ""), url, limit)
-                    body = bytearray()
-                    received = 0
-                    for chunk in response.iter_raw():  # as received, so the deadline is checked often
-                        received += len(chunk)
-                        if received > limit:
-                            raise FetchError(url, f"response larger than max_input_bytes ({limit:,} bytes)")
-                        body += decoder.feed(chunk)
-                        if time.monotonic() > deadline:
-                            raise FetchError(url, f"timed out after {settings.fetch_timeout_s:g} s")
-                    body += decoder.finish()
-                    content_type = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-                    return Fetched(url=current, content_type=content_type, body=bytes(body))
+                    wanted = read_body and response.status_code == 200
+                    media_type = response.headers.get("content-type", "").split(";", 1)[0]
+                    return ProbeAnswer(
+                        status=response.status_code,
+                        url=current,
+                        etag=response.headers.get("etag"),
+                        last_modified=response.headers.get("last-modified"),
+                        body=_read_body(response, url, limit, deadline, settings) if wanted else b"",
+                        content_type=media_type.strip().lower(),
+                        reason=response.reason_phrase,
+                    )
             except httpx.TimeoutException as exc:
                 raise FetchError(url, f"timed out after {settings.fetch_timeout_s:g} s") from exc
             except httpx.HTTPError as exc:
                 raise FetchError(url, f"request failed ({type(exc).__name__}: {exc})") from exc
         raise FetchError(url, f"more than {settings.fetch_max_redirects} redirects")
+
+
+def fetch(url: str, settings: Settings) -> Fetched:
+    """GET ``url`` and return its body; raise :class:`FetchError` for any reason it cannot be used."""
+    answer = http_get(url, settings, read_body=True)
+    if answer.status != 200:
+        raise FetchError(url, f"HTTP {answer.status} {answer.reason}".rstrip())
+    return Fetched(url=answer.url, content_type=answer.content_type, body=answer.body)

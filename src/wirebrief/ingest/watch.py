@@ -33,7 +33,7 @@ from typing import Literal
 import httpx
 
 from wirebrief.errors import FetchError, InputError
-from wirebrief.ingest.fetch import USER_AGENT, _Decoder, _resolve
+from wirebrief.ingest.fetch import USER_AGENT, ProbeAnswer, http_get
 from wirebrief.settings import Settings
 from wirebrief.store import Store, WatchedSource
 
@@ -47,21 +47,9 @@ Validators = tuple[str | None, str | None]
 # A long-running watch reads each site's robots.txt again once a day (the usual crawler convention).
 ROBOTS_TTL_S = 86_400.0
 
-_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 # robots.txt files are small; more than this is not read (and the rest of the file is ignored).
 MAX_ROBOTS_BYTES = 512_000
-
-
-@dataclass(frozen=True, slots=True)
-class ProbeAnswer:
-    """The answer to a conditional GET: the status and the validators to send next time."""
-
-    status: int
-    url: str  # after redirects
-    etag: str | None
-    last_modified: str | None
-    body: bytes = b""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,74 +77,6 @@ class RoundSummary:
 
 def is_url(location: str) -> bool:
     return location.startswith(("http://", "https://"))
-
-
-def http_get(
-    url: str,
-    settings: Settings,
-    *,
-    headers: dict[str, str] | None = None,
-    read_body: bool = False,
-    max_body_bytes: int | None = None,
-) -> ProbeAnswer:
-    """GET ``url`` through the same SSRF guard as :func:`wirebrief.ingest.fetch.fetch`, following
-    redirects, and return any status (``fetch`` raises for all but 200).
-
-    The body is read (bounded, decompressed) only with ``read_body``; otherwise the response is closed
-    after its headers.
-    """
-    limit = max_body_bytes if max_body_bytes is not None else settings.max_input_bytes
-    deadline = time.monotonic() + settings.fetch_timeout_s
-    current = url
-    with httpx.Client(
-        timeout=httpx.Timeout(settings.fetch_timeout_s), follow_redirects=False, trust_env=False
-    ) as client:
-        for _hop in range(settings.fetch_max_redirects + 1):
-            try:
-                target = httpx.URL(current)
-            except httpx.InvalidURL as exc:
-                raise FetchError(url, f"invalid URL ({exc})") from exc
-            if target.scheme not in ("http", "https") or not target.host:
-                raise FetchError(url, f"only http(s) URLs can be fetched, not {current!r}")
-            address = _resolve(target, settings, url)
-            request_headers = {
-                "Host": target.netloc.decode("ascii"),
-                "User-Agent": USER_AGENT,
-                "Accept-Encoding": "gzip, deflate",
-                **(headers or {}),
-            }
-            extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
-            try:
-                with client.stream(
-                    "GET", target.copy_with(host=address), headers=request_headers, extensions=extensions
-                ) as response:
-                    # Not response.is_redirect: httpx counts 304 Not Modified among redirects.
-                    if response.status_code in _REDIRECTS:
-                        location = response.headers.get("location")
-                        if not location:
-                            raise FetchError(url, f"HTTP {response.status_code} redirect without a Location")
-                        current = str(target.join(location))
-                        continue
-                    body = bytearray()
-                    if read_body and response.status_code == 200:
-                        decoder = _Decoder(response.headers.get("content-encoding", ""), url, limit)
-                        for chunk in response.iter_raw():
-                            body += decoder.feed(chunk)
-                            if time.monotonic() > deadline:
-                                raise FetchError(url, f"timed out after {settings.fetch_timeout_s:g} s")
-                        body += decoder.finish()
-                    return ProbeAnswer(
-                        status=response.status_code,
-                        url=current,
-                        etag=response.headers.get("etag"),
-                        last_modified=response.headers.get("last-modified"),
-                        body=bytes(body),
-                    )
-            except httpx.TimeoutException as exc:
-                raise FetchError(url, f"timed out after {settings.fetch_timeout_s:g} s") from exc
-            except httpx.HTTPError as exc:
-                raise FetchError(url, f"request failed ({type(exc).__name__}: {exc})") from exc
-        raise FetchError(url, f"more than {settings.fetch_max_redirects} redirects")
 
 
 class RobotsCache:
