@@ -152,6 +152,7 @@ def test_first_poll_stores_items_and_the_etag_and_the_second_gets_304(
 
     first = watcher.run_round(now=T0)
     assert [(p.status, p.new_articles) for p in first.polls] == [("new", 2)]
+    assert len(site.seen("/feed.xml")) == 1  # the 200's body is ingested, not requested again
     assert store.counts()["articles"] == 2
     source = store.source(url)
     assert source is not None
@@ -180,6 +181,7 @@ def test_a_changed_feed_adds_only_its_new_items(site: FeedSite, settings: Settin
     site.feed, site.etag = FEED_V2, '"v2"'
     later = watcher.run_round(now=T0 + timedelta(seconds=300))
     assert [(p.status, p.reports_read, p.new_articles) for p in later.polls] == [("new", 3, 1)]
+    assert len(site.seen("/feed.xml")) == 2  # one GET a poll, the changed one included
     source = store.source(url)
     assert source is not None and source.etag == '"v2"' and source.items_seen == 3
 

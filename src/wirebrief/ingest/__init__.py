@@ -125,8 +125,11 @@ def _source_for_fetched(fetched: Fetched) -> ReportSource | None:
     return next((s for s in SOURCES if fetched.content_type in s.media_types), None)
 
 
-def _read_url(url: str, context: ReadContext) -> Iterator[RawReport]:
-    fetched = fetch(url, context.settings)
+def _read_url(url: str, context: ReadContext, fetched: Fetched | None = None) -> Iterator[RawReport]:
+    # ``fetched`` is a body the caller already holds (the watcher's conditional GET), so the
+    # source is not requested a second time.
+    if fetched is None:
+        fetched = fetch(url, context.settings)
     if not fetched.body:
         raise InputError(url, "empty response (0 bytes)")
     name = fetched.url.split("?", 1)[0].rsplit("/", 1)[-1]
@@ -147,8 +150,12 @@ def iter_reports(
     *,
     on_problem: Callable[[InputError], None],
     settings: Settings | None = None,
+    fetched: Fetched | None = None,
 ) -> Iterator[RawReport]:
     """Yield the reports in a file, a directory (recursively, in sorted order) or an http(s) URL.
+
+    For a URL, ``fetched`` may carry the answer already received for it; it is read instead of
+    fetching the URL again.
 
     Raises :class:`InputError` (:class:`FetchError` for URLs) when the input as a whole cannot be used;
     a single bad record is passed to ``on_problem`` and reading goes on.
@@ -156,7 +163,7 @@ def iter_reports(
     settings = settings if settings is not None else Settings.model_validate({})
     context = ReadContext.build(settings, on_problem)
     if location.startswith(("http://", "https://")):
-        yield from _read_url(location, context)
+        yield from _read_url(location, context, fetched)
         return
     path = Path(location)
     try:

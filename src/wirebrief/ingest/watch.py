@@ -13,10 +13,7 @@ Each round polls the sources that are due, one request at a time (so never more 
 After a round that stored new or revised articles, the briefs are rewritten through the pipeline.
 
 Requests use the SSRF guard and limits of :mod:`wirebrief.ingest.fetch`. A changed feed is fetched
-twice, once by the conditional probe and once by the ingest path, because
-:func:`wirebrief.pipeline.ingest` reads locations, not bodies; the second answer is the one stored,
-and a later version slipping in between only makes the next poll answer 200 again (dedupe then
-skips what is already stored).
+once: the body of the conditional GET's 200 answer is handed to :func:`wirebrief.pipeline.ingest`.
 """
 
 from __future__ import annotations
@@ -33,7 +30,7 @@ from typing import Literal
 import httpx
 
 from wirebrief.errors import FetchError, InputError
-from wirebrief.ingest.fetch import USER_AGENT, ProbeAnswer, http_get
+from wirebrief.ingest.fetch import USER_AGENT, Fetched, ProbeAnswer, http_get
 from wirebrief.settings import Settings
 from wirebrief.store import Store, WatchedSource
 
@@ -162,12 +159,15 @@ class Watcher:
                 conditions["If-None-Match"] = source.etag
             if source.last_modified:
                 conditions["If-Modified-Since"] = source.last_modified
-            answer = http_get(location, self.settings, headers=conditions)
+            answer = http_get(location, self.settings, headers=conditions, read_body=True)
             if answer.status == 304:
                 return PollOutcome(location, "not-modified"), set(), (None, None)
             if answer.status != 200:
                 raise FetchError(location, f"HTTP {answer.status}")
             validators: Validators = (answer.etag, answer.last_modified)
+            body = Fetched(url=answer.url, content_type=answer.content_type, body=answer.body)
+            outcome, revised = self._ingest(location, body)
+            return outcome, revised, validators
         else:
             path = Path(location)
             try:
@@ -180,10 +180,12 @@ class Watcher:
         outcome, revised = self._ingest(location)
         return outcome, revised, validators
 
-    def _ingest(self, location: str) -> tuple[PollOutcome, set[str]]:
+    def _ingest(self, location: str, fetched: Fetched | None = None) -> tuple[PollOutcome, set[str]]:
         from wirebrief.pipeline import ingest
 
-        summary = ingest(self.store, [location], self.settings)
+        summary = ingest(
+            self.store, [location], self.settings, fetched={location: fetched} if fetched else None
+        )
         if summary.reports_read == 0 and summary.problems:
             raise InputError(location, summary.problems[0].removeprefix(f"{location}: "))
         status: PollStatus = "new" if summary.new_articles or summary.revisions else "unchanged"
