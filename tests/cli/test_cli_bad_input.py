@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -11,15 +10,7 @@ from pathlib import Path
 
 import pytest
 
-
-def wirebrief(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "wirebrief.cli", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "COLUMNS": "200"},
-    )
+from wirebrief_cli import run_wirebrief as wirebrief
 
 
 def _report(url: str, title: str, text: str) -> str:

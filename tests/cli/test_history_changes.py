@@ -7,10 +7,7 @@ second adds a later report with a higher toll, so the story grows and gets brief
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +19,7 @@ from wirebrief.pipeline import run
 from wirebrief.publish.changes import load_brief_changes
 from wirebrief.settings import Settings
 from wirebrief.store import Store
+from wirebrief_cli import run_wirebrief as _cli
 
 pytestmark = pytest.mark.slow
 
@@ -89,16 +87,6 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoRuns]:
     second = run(settings, [str(write_reports(root / "second.jsonl", SECOND_RUN))])
     assert second.ingest.new_articles == 1
     yield TwoRuns(root / "data", root / "first-only", story_id)
-
-
-def _cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "wirebrief.cli", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "COLUMNS": "200"},
-    )
 
 
 def test_history_records_creation_growth_and_two_brief_versions(two_runs: TwoRuns) -> None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from wirebrief.errors import InputError
 from wirebrief.ingest.opml import OpmlFeed, parse_opml, read_opml
+from wirebrief_cli import run_wirebrief as _wirebrief
 
 NESTED = b"""<?xml version="1.0" encoding="UTF-8"?>
 <opml version="2.0">
@@ -72,16 +70,6 @@ def test_a_missing_or_empty_file_is_named(tmp_path: Path) -> None:
     empty.write_bytes(b"  \n")
     with pytest.raises(InputError, match=r"empty\.opml: empty file"):
         read_opml(empty)
-
-
-def _wirebrief(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "wirebrief.cli", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "COLUMNS": "250"},
-    )
 
 
 @pytest.mark.slow  # four CLI processes

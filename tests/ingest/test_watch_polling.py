@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+import functools
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,6 +15,7 @@ import pytest
 from wirebrief.ingest.watch import Watcher
 from wirebrief.settings import Settings
 from wirebrief.store import Store
+from wirebrief_cli import run_wirebrief
 
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
@@ -261,14 +260,7 @@ def test_max_polls_limits_a_round(site: FeedSite, settings: Settings, store: Sto
     assert feed_source is not None and feed_source.last_success_at is None
 
 
-def _wirebrief(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "wirebrief.cli", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "COLUMNS": "250", "WIREBRIEF_ALLOW_PRIVATE_ADDRESSES": "true"},
-    )
+_wirebrief = functools.partial(run_wirebrief, env={"WIREBRIEF_ALLOW_PRIVATE_ADDRESSES": "true"})
 
 
 @pytest.mark.slow  # six CLI processes, one of them loading the pipeline
