@@ -13,9 +13,9 @@ from wirebrief.enrich import (
     DesignationProvider,
     Enricher,
     TravelAdvisoryProvider,
-    default_providers,
     rank_facts,
 )
+from wirebrief.enrich.status import read_status
 from wirebrief.errors import ProviderError
 from wirebrief.extract.gazetteer import bundled_gazetteer
 from wirebrief.extract.places import country_index
@@ -136,20 +136,30 @@ def test_a_failing_provider_is_skipped_and_recorded() -> None:
     ],
     ids=["truncated", "html"],
 )
-def test_a_broken_snapshot_loses_only_the_snapshot_facts(
+def test_a_broken_snapshot_falls_back_to_the_bundled_records_with_their_dates(
     tmp_path: Path, content: bytes, problem: str
 ) -> None:
     path = tmp_path / "snapshot.json"
     path.write_bytes(content)
-    enricher = Enricher(Settings(reference_snapshot=path))
+    settings = Settings(reference_snapshot=path, data_dir=tmp_path / "data")
+    enricher = Enricher(settings)
     facts = enricher.facts_for([iraq(), nujaba()])
-    assert by_predicate(facts, "travel_advisory_level") == []
-    assert {f.value for f in by_predicate(facts, "us_designation")} == {"SDGT", "FTO"}
-    assert by_predicate(facts, "member_of")
-    snapshot_providers = {p.name for p in default_providers(path)} - {"us-designations", "affiliations"}
-    assert {e.provider for e in enricher.errors} == {"reference-snapshot"}
-    assert len(enricher.errors) == len(snapshot_providers)
-    assert all(problem in e.problem for e in enricher.errors)
+    bundled = Enricher(Settings(data_dir=tmp_path / "other")).facts_for([iraq(), nujaba()])
+    # The last good snapshot (the bundled one) answers, each record with its own date.
+    assert [(f.id, f.as_of) for f in facts] == [(f.id, f.as_of) for f in bundled]
+    [advisory] = [f for f in facts if f.provider == "travel-advisory-us"]
+    assert advisory.as_of == dt.date(2025, 7, 17)
+    # The error is logged, kept for the caller, and recorded for `wirebrief sources`.
+    [error] = enricher.errors
+    assert error.provider == "reference-snapshot" and problem in error.problem
+    status = read_status(settings)["reference-snapshot"]
+    assert status.location == str(path) and status.last_error is not None and problem in status.last_error
+    assert status.last_success_at is None
+    # Once the file is good again, the next Enricher reads it and the status says so.
+    path.write_bytes(BUNDLED.read_bytes())
+    assert (
+        Enricher(settings).facts_for([iraq()]) and read_status(settings)["reference-snapshot"].last_success_at
+    )
 
 
 def test_a_missing_snapshot_file_is_a_provider_error(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import typer
+from designation_list_files import EU_FSF, UK_PAGE
 from typer.testing import CliRunner
 
 from wirebrief.commands.refresh import register
@@ -86,6 +87,8 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     for name in ("unitedstates_summary.csv", "canada_summary.csv", "australia_summary.csv"):
         _write_csv(folder / name, *_csv_rows(name))
     (folder / "consolidated.xml").write_bytes(_un_without("SOe.001"))  # al-Shabaab, added back later
+    (folder / "eu_fsf.xml").write_text(EU_FSF, "utf-8")
+    (folder / "uk_proscribed.html").write_text(UK_PAGE, "utf-8")
 
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:

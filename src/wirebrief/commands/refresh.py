@@ -18,12 +18,15 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--source",
                 help="NAME=URL-or-PATH for one source (travel-advisory-us-json, travel-advisory-us-csv, "
-                "travel-advisory-ca, travel-advisory-au, un-sanctions), or a folder or base URL holding "
-                "every file under its usual name. Repeatable; overrides reference_sources.",
+                "travel-advisory-ca, travel-advisory-au, un-sanctions, eu-terrorist-list, uk-proscribed), "
+                "or a folder or base URL holding every file under its usual name. Repeatable; overrides "
+                "reference_sources.",
             ),
         ] = None,
     ) -> None:
-        """Fetch the reference sources, rebuild the reference snapshot and list the changed facts."""
+        """Fetch the reference sources, rebuild the reference snapshot and list the changed facts.
+
+        Each source's success or error is recorded for `wirebrief sources`."""
         from rich.console import Console
         from rich.table import Table
 

@@ -84,7 +84,26 @@ def _last_error(source: WatchedSource) -> str:
     return f"{_when(source.last_error_at)}{streak}: {source.last_error}"
 
 
+def _print_reference_providers(settings: Settings) -> None:
+    """The reference providers `wirebrief refresh` reads: last success, last error, records in use."""
+    from wirebrief.enrich.refresh import provider_health
+
+    table = Table(title="reference providers (`wirebrief refresh`)", show_header=True)
+    for column in ("provider", "last success", "last error", "records in use"):
+        table.add_column(column, overflow="fold")
+    for row in provider_health(settings):
+        error = "-" if row.last_error_at is None else f"{row.last_error_at}: {row.last_error}"
+        in_use = f"{row.snapshot_date or 'undated'} ({row.records_from}; snapshot {row.snapshot})"
+        table.add_row(row.name, row.last_success_at or "-", error, in_use)
+    out.print(table)
+
+
 def _print_sources(settings: Settings) -> None:
+    _print_feeds(settings)
+    _print_reference_providers(settings)
+
+
+def _print_feeds(settings: Settings) -> None:
     with _open_store(settings) as store:
         known = store.sources()
     if not known:
@@ -117,7 +136,8 @@ def sources_main(ctx: typer.Context) -> None:
 
 @sources_app.command("list")
 def list_sources(ctx: typer.Context) -> None:
-    """List the sources with their schedule and health (last success, last error, items seen, next poll)."""
+    """List the sources with their schedule and health (last success, last error, items seen, next poll),
+    then the reference providers with their last success, last error and the date of the records in use."""
     _print_sources(_settings(ctx))
 
 

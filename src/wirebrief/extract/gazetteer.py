@@ -70,6 +70,11 @@ class GazetteerEntry:
     designations: tuple[Designation, ...] = ()
     relations: tuple[Relation, ...] = ()
     source: str = ""
+    # A Wikidata QID ("Q7184") only where we checked it; never guessed.
+    wikidata: str | None = None
+    # Names under which official lists (EU, UK) carry the entry or a named part of it; used to match
+    # those lists, not to recognise mentions in text.
+    list_names: tuple[str, ...] = ()
 
     @property
     def all_names(self) -> tuple[str, ...]:
@@ -78,6 +83,8 @@ class GazetteerEntry:
 
     def to_entity(self) -> Entity:
         external = {"country": f"iso3166:{self.country}"} if self.country else {}
+        if self.wikidata:
+            external["wikidata"] = f"wikidata:{self.wikidata}"
         return Entity(
             id=self.id,
             name=self.name,
@@ -184,6 +191,9 @@ def _parse_entry(raw: Any, source: str) -> GazetteerEntry:
         for r in raw.get("relations") or ()
     )
     aliases = _strings(raw.get("aliases"), f"{where} aliases")
+    wikidata = str(raw["wikidata"]) if raw.get("wikidata") else None
+    if wikidata is not None and not re.fullmatch(r"Q[1-9][0-9]*", wikidata):
+        raise ConfigError(f"{where}: wikidata must be a QID (Q<number>), not {wikidata!r}")
     return GazetteerEntry(
         id=entry_id,
         name=name,
@@ -194,6 +204,8 @@ def _parse_entry(raw: Any, source: str) -> GazetteerEntry:
         designations=designations,
         relations=relations,
         source=source,
+        wikidata=wikidata,
+        list_names=_strings(raw.get("list_names"), f"{where} list_names"),
     )
 
 
