@@ -68,7 +68,8 @@ def test_bundled_sample_meets_its_target() -> None:
 @pytest.mark.slow
 @pytest.mark.skipif(not SHARED_DEV.exists(), reason="the shared Multi-News dev set (../shared) is absent")
 def test_multi_news_dev_does_not_regress() -> None:
-    # Measured 0.857 B-cubed F1 with the defaults when this test was written (target 0.90 not met).
+    # Measured 0.875 B-cubed F1 with the defaults (BM25 weights, average linkage, threshold 0.1);
+    # 0.857 before them. The target of 0.90 is not met.
     result = evaluate_multi_news(SHARED_DEV, settings(), Signals.SPARSE_ENTITIES)
     assert result.documents == 690
-    assert result.b_cubed.f1 >= 0.84
+    assert result.b_cubed.f1 >= 0.865

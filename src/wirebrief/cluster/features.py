@@ -3,15 +3,17 @@
 Clustering runs before extraction, so it cannot use the linked entities of the extract stage. It uses
 cheap signals instead:
 
-* word terms: lower-cased word tokens without English stop words, counted with sub-linear term
-  frequency; words of the title count ``TITLE_WEIGHT`` times and words of the lead (the opening
-  ``LEAD_WORDS`` words, where reports state the event) ``LEAD_WEIGHT`` times;
+* word terms: lower-cased word tokens without English stop words; words of the title count
+  ``TITLE_WEIGHT`` times and words of the lead (the opening ``LEAD_WORDS`` words, where reports state
+  the event) ``LEAD_WEIGHT`` times;
 * entity-like terms (optional): runs of capitalised words ("Troy Tulowitzki", "Colorado Rockies"), a
   proxy for named entities that works for most Latin-script languages and costs one regular
   expression. They are prefixed with ``ENTITY_PREFIX`` so they never collide with word terms.
 
-IDF weights come from an online document-frequency table (:class:`DocumentFrequencies`): each article is
-weighed against the articles seen before it, so the stream needs no training corpus.
+Term weights are BM25's: a saturating term frequency normalised by the article's length against the
+average length so far (``BM25_K1``, ``BM25_B``), times IDF. IDF and the average length come from an
+online table (:class:`DocumentFrequencies`): each article is weighed against the articles seen so far
+(itself included), so the stream needs no training corpus.
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ ENTITY_WEIGHT: Final = 1.5
 ENTITY_PREFIX: Final = "@"
 # Only the heaviest terms of an article are kept: the tail adds cost and little signal.
 MAX_ARTICLE_TERMS: Final = 120
+# BM25 term frequency: ``count × (K1 + 1) / (count + K1 × (1 − B + B × length / average length))``.
+# A repeated term gains less and less (K1), and a long report's counts are discounted against a short
+# one's (B). These are BM25's customary values, not tuned here.
+BM25_K1: Final = 1.2
+BM25_B: Final = 0.75
 
 # Reporting verbs and news furniture that every report uses whatever it is about.
 _NEWS_STOP_WORDS: Final = frozenset(
@@ -168,16 +175,24 @@ def entity_terms(text: str, stop_words: frozenset[str] = STOP_WORDS) -> list[str
 
 @dataclass(slots=True)
 class DocumentFrequencies:
-    """Online document-frequency table: how many of the articles seen so far contain each term."""
+    """Online document-frequency table: how many of the articles seen so far contain each term, and
+    their total (weighted) length, for BM25's length normalisation."""
 
     documents: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    total_length: float = 0.0
 
-    def add(self, terms: Iterable[str]) -> None:
+    def add(self, term_counts: Mapping[str, float]) -> None:
+        """Count one article, given its weighted term counts."""
         self.documents += 1
+        self.total_length += sum(term_counts.values())
         counts = self.counts
-        for term in terms:
+        for term in term_counts:
             counts[term] = counts.get(term, 0) + 1
+
+    @property
+    def average_length(self) -> float:
+        return self.total_length / self.documents if self.documents else 0.0
 
     def idf(self, term: str) -> float:
         # Smoothed IDF (as scikit-learn's TfidfVectorizer): terms never seen get the highest weight.
@@ -216,11 +231,18 @@ def term_counts(article: Article, *, use_entities: bool) -> TermCounts:
 
 
 def tfidf_vector(counts: TermCounts, frequencies: DocumentFrequencies) -> dict[str, float]:
-    """Unit-length TF-IDF vector (sub-linear TF) of the ``MAX_ARTICLE_TERMS`` heaviest terms."""
+    """Unit-length BM25-weighted vector of the ``MAX_ARTICLE_TERMS`` heaviest terms.
+
+    ``frequencies`` should already count the article (its IDF and average length include it).
+    """
     terms = list(counts.counts)
-    log = math.log
+    length = sum(counts.counts.values())
+    average = frequencies.average_length or length or 1.0
+    # The per-article part of BM25's denominator: K1 × (1 − B + B × length / average length).
+    saturation = BM25_K1 * (1.0 - BM25_B + BM25_B * length / average)
+    scale = BM25_K1 + 1.0
     weighted = [
-        (term, (1.0 + log(count)) * idf)
+        (term, count * scale / (count + saturation) * idf)
         for term, count, idf in zip(terms, counts.counts.values(), frequencies.idfs(terms), strict=True)
     ]
     # Sort by weight, then term, so that truncation does not depend on dict order.

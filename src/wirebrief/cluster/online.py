@@ -1,9 +1,11 @@
 """Online story detection: one pass over articles in time order.
 
-Each article is turned into a sparse TF-IDF vector (:mod:`wirebrief.cluster.features`) and compared
-with the centroids of the stories that share some of its heaviest terms, found through an inverted
-index over each story's top terms (never all pairs). It joins the most similar story whose cosine
-similarity reaches ``settings.cluster_threshold``, or starts a new story.
+Each article is turned into a sparse BM25-weighted unit vector (:mod:`wirebrief.cluster.features`) and
+compared with the stories that share some of its heaviest terms, found through an inverted index over
+each story's top terms (never all pairs). Its similarity with a story is its *average* cosine with the
+story's reports (average linkage), computed from the sum of their vectors in one sparse dot product.
+It joins the most similar story whose similarity reaches ``settings.cluster_threshold``, or starts a
+new story.
 
 Time: a story is *open* while its newest report is less than ``settings.cluster_window_days`` old
 (measured against the article being placed). A *closed* story can still take a late report, but only
@@ -19,7 +21,6 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -79,9 +80,9 @@ class _StoryState:
     members: list[tuple[datetime, str]]
     first_seen: datetime
     last_seen: datetime
-    # Sum of the members' unit vectors; its direction is the centroid.
+    # Sum of the members' unit vectors: its dot product with an article's unit vector, divided by the
+    # number of members, is the article's average cosine with them.
     centroid: dict[str, float] = field(default_factory=dict)
-    norm: float = 0.0
     indexed: tuple[str, ...] = ()
     languages: set[str] = field(default_factory=set)
     retired: bool = False  # dropped from the index; membership kept
@@ -187,7 +188,7 @@ class StoryClusterer:
         best_similarity = 0.0
         for story_id in candidates:
             state = self._stories[story_id]
-            similarity = _cosine(vector, state.centroid, state.norm)
+            similarity = _average_cosine(vector, state.centroid, len(state.members))
             closed = article.published - state.last_seen > self.window
             needed = self.reopen_threshold if closed else self.threshold
             if article.language not in state.languages:
@@ -218,16 +219,11 @@ class StoryClusterer:
         if article.family:
             self._story_of_family.setdefault(article.family, state.id)
         centroid = state.centroid
-        squares = state.norm * state.norm
         for term, weight in vector.items():
-            old = centroid.get(term, 0.0)
-            centroid[term] = new = old + weight
-            squares += new * new - old * old  # the norm is updated, not recomputed over the centroid
+            centroid[term] = centroid.get(term, 0.0) + weight
         if len(centroid) > 2 * MAX_CENTROID_TERMS:
             heaviest = sorted(centroid.items(), key=lambda item: (-item[1], item[0]))[:MAX_CENTROID_TERMS]
             state.centroid = centroid = dict(heaviest)
-            squares = sum(weight * weight for weight in centroid.values())
-        state.norm = math.sqrt(max(squares, 0.0))
         # The top terms of a grown story change slowly: re-index it only every REINDEX_EVERY reports.
         members = len(state.members)
         if state.retired or members <= REINDEX_EVERY or members % REINDEX_EVERY == 0:
@@ -267,15 +263,21 @@ class StoryClusterer:
             state.retired = True
             state.indexed = ()
             state.centroid = {}
-            state.norm = 0.0
             state.dense = None
 
 
-def _cosine(vector: dict[str, float], centroid: dict[str, float], norm: float) -> float:
-    if norm == 0.0:
+def _average_cosine(vector: dict[str, float], centroid: dict[str, float], members: int) -> float:
+    """Average cosine of a unit ``vector`` with a story's members, given the sum of their unit vectors.
+
+    Average linkage rather than the cosine with the centroid's direction: the centroid of a grown
+    story is smoother than any one report, so its cosine with a newcomer runs higher the more reports
+    it has, and one threshold would be too lax for large stories or too strict for single reports.
+    The average cosine means the same for a story of one report as for one of twenty.
+    """
+    if members == 0:
         return 0.0
     # Only shared terms contribute; the key-set intersection runs in C and is usually small.
-    return sum(vector[term] * centroid[term] for term in vector.keys() & centroid.keys()) / norm
+    return sum(vector[term] * centroid[term] for term in vector.keys() & centroid.keys()) / members
 
 
 def cluster_articles(

@@ -1,14 +1,18 @@
 """`wirebrief history STORY` and `wirebrief changes STORY`: a story's past, and what its brief learned.
 
 ``history`` lists the story's membership events (created / grew / merged / split ...) with their story
-version keys and article counts, and its brief versions with the story version each was written from.
+version keys, article counts and the reports that joined or left at each (``--members``: each
+version's whole membership), and its brief versions with the story version each was written from.
 ``changes`` compares two brief versions (by default the latest two) with
-:mod:`wirebrief.publish.changes`.
+:mod:`wirebrief.publish.changes`, and lists the reports that joined (or left) the story since the
+latest brief. Both read the membership of each story version from the store
+(:meth:`wirebrief.store.Store.story_versions`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,8 +22,8 @@ from wirebrief.errors import NotFoundError
 from wirebrief.settings import Settings
 
 if TYPE_CHECKING:
-    from wirebrief.publish.changes import BriefChanges
-    from wirebrief.store import Store, StoryEvent
+    from wirebrief.publish.changes import BriefChanges, NewReport
+    from wirebrief.store import Store, StoryEvent, StoryVersion
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,11 +42,67 @@ class StoryHistory:
     active: bool  # False when the story was retired (its articles went to other stories)
     events: tuple[StoryEvent, ...]
     briefs: tuple[BriefVersion, ...]
+    # The membership after each event (same order as ``events``).
+    versions: tuple[StoryVersion, ...] = ()
+    # The stored reports named by ``versions``, by id.
+    reports: dict[str, NewReport] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MembershipChange:
+    """Reports that joined and left a story between one of its versions and a later membership."""
+
+    since_version: str  # the older story version key
+    joined: tuple[NewReport, ...]
+    left: tuple[NewReport, ...]
+
+
+def _reports(store: Store, article_ids: Sequence[str]) -> dict[str, NewReport]:
+    from wirebrief.publish.changes import NewReport
+
+    return {
+        a.id: NewReport(article_id=a.id, outlet=a.outlet, title=a.title, published=a.published)
+        for a in store.articles(sorted(set(article_ids)))
+    }
+
+
+def _in_time_order(reports: Sequence[NewReport]) -> tuple[NewReport, ...]:
+    return tuple(sorted(reports, key=lambda r: (r.published, r.article_id)))
+
+
+def membership_change(
+    store: Store, story_id: str, since_version: str, article_ids: Sequence[str]
+) -> MembershipChange | None:
+    """The reports in ``article_ids`` that were not in story version ``since_version``, and those that
+    were and are not; None when that version's membership is not stored (an older database)."""
+    version = store.story_version(story_id, since_version)
+    if version is None or version.article_ids is None:
+        return None
+    before, after = set(version.article_ids), set(article_ids)
+    reports = _reports(store, sorted(before ^ after))
+    return MembershipChange(
+        since_version=since_version,
+        joined=_in_time_order([reports[a] for a in after - before if a in reports]),
+        left=_in_time_order([reports[a] for a in before - after if a in reports]),
+    )
+
+
+def since_latest_brief(store: Store, story_id: str) -> MembershipChange | None:
+    """Reports that joined or left the story since the story version its latest brief was written from.
+
+    None when the story has no brief or that version's membership is not stored.
+    """
+    brief = store.latest_brief(story_id)
+    if brief is None:
+        return None
+    story = store.story(story_id)
+    return membership_change(store, story_id, brief.story_version, story.article_ids if story else ())
 
 
 def load_history(store: Store, story_id: str) -> StoryHistory:
     """The story's membership events and brief versions; :class:`NotFoundError` for an unknown story."""
     events = tuple(store.story_history(story_id))
+    versions = tuple(store.story_versions(story_id))
     briefs: list[BriefVersion] = []
     for version in store.brief_versions(story_id):
         brief = store.brief(story_id, version)
@@ -60,7 +120,15 @@ def load_history(store: Store, story_id: str) -> StoryHistory:
     active = store.story(story_id) is not None
     if not events and not briefs and not active:
         raise NotFoundError(f"no story with id {story_id} (see `wirebrief stories`)")
-    return StoryHistory(story_id=story_id, active=active, events=events, briefs=tuple(briefs))
+    named = {a for v in versions for a in v.article_ids or ()}
+    return StoryHistory(
+        story_id=story_id,
+        active=active,
+        events=events,
+        briefs=tuple(briefs),
+        versions=versions,
+        reports=_reports(store, sorted(named)),
+    )
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -69,7 +137,20 @@ def _settings(ctx: typer.Context) -> Settings:
     return settings
 
 
-def _print_history(history: StoryHistory) -> None:
+def _report_line(report: NewReport) -> str:
+    when = report.published.isoformat(timespec="minutes")
+    return f"{when}  {report.outlet}: {report.title}  [{report.article_id}]"
+
+
+def _membership_cell(version: StoryVersion | None) -> str:
+    if version is None or version.article_ids is None:
+        return "not recorded"
+    if version.joined is None or version.left is None:
+        return f"{len(version.article_ids)} (recorded from here on)"
+    return ", ".join([*(f"+{a}" for a in version.joined), *(f"−{a}" for a in version.left)]) or "(none)"
+
+
+def _print_history(history: StoryHistory, *, with_members: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -77,13 +158,35 @@ def _print_history(history: StoryHistory) -> None:
     status = "" if history.active else " (retired: its reports now belong to other stories)"
     console.print(f"story {history.story_id}{status}", markup=False, highlight=False)
     events = Table(title="membership history")
-    for column in ("#", "event", "story version", "reports", "related stories"):
-        events.add_column(column, no_wrap=column != "related stories")
+    for column in ("#", "event", "story version", "reports", "joined (+) / left (−)", "related stories"):
+        events.add_column(column, no_wrap=column not in ("related stories", "joined (+) / left (−)"))
+    version_at = {version.seq: version for version in history.versions}
     for event in history.events:
         events.add_row(
-            str(event.seq), event.event, event.version_key, str(event.article_count), ", ".join(event.related)
+            str(event.seq),
+            event.event,
+            event.version_key,
+            str(event.article_count),
+            _membership_cell(version_at.get(event.seq)),
+            ", ".join(event.related),
         )
     console.print(events)
+    if with_members:
+        reports = history.reports or {}
+        for version in history.versions:
+            console.print(
+                f"version after event {version.seq} ({version.event}, {version.version_key}):",
+                markup=False,
+                highlight=False,
+            )
+            if version.article_ids is None:
+                console.print("  membership not recorded (written before wirebrief stored it)", markup=False)
+            elif not version.article_ids:
+                console.print("  no reports", markup=False)
+            for article_id in version.article_ids or ():
+                report = reports.get(article_id)
+                line = _report_line(report) if report is not None else f"[{article_id}] (not stored)"
+                console.print(f"  {line}", markup=False, highlight=False)
     if not history.briefs:
         console.print("no brief written yet", markup=False)
         return
@@ -107,7 +210,27 @@ def _print_history(history: StoryHistory) -> None:
         )
 
 
-def _print_changes(changes: BriefChanges) -> None:
+def _print_since_latest_brief(story_id: str, latest: int, since: MembershipChange | None) -> None:
+    from rich.console import Console
+
+    console = Console()
+
+    def line(text: str) -> None:
+        console.print(text, markup=False, highlight=False)
+
+    console.rule(f"since brief version {latest}")
+    if since is None:
+        line(f"  the membership of the story version brief version {latest} was written from is not recorded")
+        return
+    if not since.joined and not since.left:
+        line(f"  no new reports: story {story_id} holds the reports brief version {latest} was written from")
+    for report in since.joined:
+        line(f"  + {_report_line(report)}")
+    for report in since.left:
+        line(f"  − {_report_line(report)} (left the story)")
+
+
+def _print_changes(changes: BriefChanges, left: Sequence[NewReport] = ()) -> None:
     from rich.console import Console
 
     console = Console()
@@ -126,7 +249,9 @@ def _print_changes(changes: BriefChanges) -> None:
     console.rule("new reports")
     for report in changes.new_reports:
         line(f"  {report.published.isoformat(timespec='minutes')}  {report.outlet}: {report.title}")
-    if not changes.new_reports:
+    for report in left:
+        line(f"  − {report.published.isoformat(timespec='minutes')}  {report.outlet}: {report.title} (left)")
+    if not changes.new_reports and not left:
         line("  none published since the older brief")
     console.rule("facts")
     for fact in changes.new_facts:
@@ -153,13 +278,19 @@ def _print_changes(changes: BriefChanges) -> None:
 
 def register(app: typer.Typer) -> None:
     @app.command()
-    def history(ctx: typer.Context, story_id: Annotated[str, typer.Argument(help="Story id.")]) -> None:
+    def history(
+        ctx: typer.Context,
+        story_id: Annotated[str, typer.Argument(help="Story id.")],
+        members: Annotated[
+            bool, typer.Option("--members", help="Also list every story version's reports.")
+        ] = False,
+    ) -> None:
         """A story's membership history and its brief versions (with the story version each rests on)."""
         from wirebrief.store import Store
 
         with Store.open(_settings(ctx).resolved_database_url) as store:
             found = load_history(store, story_id)
-        _print_history(found)
+        _print_history(found, with_members=members)
 
     @app.command()
     def changes(
@@ -188,8 +319,23 @@ def register(app: typer.Typer) -> None:
                 chosen = choose_versions(versions, start, end)
             except ValueError as exc:
                 raise InputError("--from/--to", str(exc)) from exc
+            since = since_latest_brief(store, story_id)
             if chosen is None:
                 typer.echo(f"story {story_id} has one brief version ({versions[0]}): nothing to compare yet")
+                _print_since_latest_brief(story_id, versions[-1], since)
                 return
             found = load_brief_changes(store, story_id, *chosen)
-        _print_changes(found)
+            # With both memberships stored, the new reports are exactly those that joined the story
+            # between the two versions (late arrivals included), and those that left are listed too.
+            newer = store.story_version(story_id, found.to_story_version)
+            between = (
+                membership_change(store, story_id, found.from_story_version, newer.article_ids)
+                if newer is not None and newer.article_ids is not None
+                else None
+            )
+        left: tuple[NewReport, ...] = ()
+        if between is not None:
+            found, left = replace(found, new_reports=between.joined), between.left
+        _print_changes(found, left)
+        if chosen[1] == versions[-1]:
+            _print_since_latest_brief(story_id, versions[-1], since)

@@ -21,6 +21,7 @@ from sqlalchemy import (
     DateTime,
     Double,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -28,6 +29,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -150,6 +152,26 @@ story_history = Table(
     Column("version_key", String, nullable=False),
     Column("article_count", Integer, nullable=False),
     Column("related", _json(), nullable=False),
+    # Whether story_history_members holds this version's membership: false for events written before
+    # wirebrief stored memberships (schema revision 0003), whose membership is unknown.
+    Column("members_recorded", Boolean, nullable=False, server_default=false()),
+)
+
+# The membership of each story version, as changes: the articles that joined or left the story at
+# that event ("joined", "left"), or, once per story written before revision 0003, the whole
+# membership at its newest event then ("member"). A version's membership is found by replaying the
+# rows of its story from the newest "member" rows (or from nothing) up to its event: storage grows
+# with the changes, not with the number of versions times their size.
+story_history_members = Table(
+    "story_history_members",
+    metadata,
+    Column("story_id", String, primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("article_id", String, primary_key=True),
+    Column("change", String, nullable=False),
+    ForeignKeyConstraint(
+        ["story_id", "seq"], ["story_history.story_id", "story_history.seq"], ondelete="CASCADE"
+    ),
 )
 
 # One row per article that has been through extraction (an extraction may hold no sentences).
@@ -303,5 +325,6 @@ __all__ = [
     "sources",
     "stories",
     "story_history",
+    "story_history_members",
     "story_members",
 ]

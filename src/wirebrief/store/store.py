@@ -74,6 +74,24 @@ class StoryEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class StoryVersion:
+    """A story's membership after one history event.
+
+    ``article_ids`` are in story order (published, then id, by the articles' current times); None when
+    the membership was not recorded (events written before schema revision 0003). ``joined`` and
+    ``left`` are the articles that came and went at this event, against the previous version; both
+    are None when either membership is unknown.
+    """
+
+    seq: int
+    event: StoryEventKind
+    version_key: str
+    article_ids: tuple[str, ...] | None
+    joined: tuple[str, ...] | None
+    left: tuple[str, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
 class StoryChanges:
     """What ``save_stories`` did, story ids by kind of change."""
 
@@ -712,9 +730,19 @@ class Store:
         new_stories: list[dict[str, Any]] = []
         new_members: list[dict[str, Any]] = []
         new_history: list[dict[str, Any]] = []
+        new_changes: list[dict[str, Any]] = []
         for story_id in sorted(events):
             kind, related = events[story_id]
             story = final.get(story_id)
+            seq = last_seq.get(story_id, 0) + 1
+            # The version's membership, as what joined and left (a retired story keeps none).
+            before = set(members.get(story_id, ()))
+            after = set(story.article_ids) if story is not None else set()
+            new_changes.extend(
+                {"story_id": story_id, "seq": seq, "article_id": article_id, "change": change}
+                for change, moved in (("joined", after - before), ("left", before - after))
+                for article_id in sorted(moved)
+            )
             if story is not None:
                 row = {
                     "first_seen": story.first_seen,
@@ -746,14 +774,20 @@ class Store:
             new_history.append(
                 {
                     "story_id": story_id,
-                    "seq": last_seq.get(story_id, 0) + 1,
+                    "seq": seq,
                     "event": kind,
                     "version_key": story.version_key if story is not None else stored[story_id].version_key,
                     "article_count": len(story.article_ids) if story is not None else 0,
                     "related": list(related),
+                    "members_recorded": True,
                 }
             )
-        for target, rows in ((t.stories, new_stories), (table, new_members), (t.story_history, new_history)):
+        for target, rows in (
+            (t.stories, new_stories),
+            (table, new_members),
+            (t.story_history, new_history),
+            (t.story_history_members, new_changes),
+        ):
             if rows:
                 connection.execute(insert(target), rows)
         for story_id in updated:
@@ -809,6 +843,72 @@ class Store:
                 )
                 for r in rows
             ]
+
+    def story_versions(self, story_id: str) -> list[StoryVersion]:
+        """The membership of every version of a story (one per history event), oldest first.
+
+        Memberships are replayed from the recorded changes: a version's articles are the previous
+        version's plus those that joined and minus those that left at its event; "member" rows (a
+        snapshot written when the database was upgraded) give a whole membership. Versions from before
+        memberships were recorded have ``article_ids`` None.
+        """
+        history, changes = t.story_history, t.story_history_members
+        with self._reading() as connection:
+            events = list(
+                connection.execute(
+                    select(history.c.seq, history.c.event, history.c.version_key, history.c.members_recorded)
+                    .where(history.c.story_id == story_id)
+                    .order_by(history.c.seq)
+                )
+            )
+            moved: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+            for change in connection.execute(
+                select(changes.c.seq, changes.c.article_id, changes.c.change)
+                .where(changes.c.story_id == story_id)
+                .order_by(changes.c.seq, changes.c.article_id)
+            ):
+                moved[change.seq][change.change].append(change.article_id)
+            ids = sorted({a for by_change in moved.values() for found in by_change.values() for a in found})
+            published: dict[str, Any] = {}
+            for chunk in _chunks(ids):
+                for row in connection.execute(
+                    select(t.articles.c.id, t.articles.c.published).where(t.articles.c.id.in_(chunk))
+                ):
+                    published[row.id] = row.published
+        versions: list[StoryVersion] = []
+        current: set[str] | None = set()  # a story's first event starts from nothing
+        for r in events:
+            changed = moved.get(r.seq, {})
+            previous = current
+            if not r.members_recorded:
+                current = None
+            elif "member" in changed or previous is None:
+                # A snapshot: the upgrade wrote one at each story's newest event, so a recorded event
+                # right after unrecorded ones holds one (empty for a retired story).
+                current = set(changed.get("member", ()))
+            else:
+                assert current is not None
+                current = (current | set(changed.get("joined", ()))) - set(changed.get("left", ()))
+            joined = left = None
+            if previous is not None and current is not None and "member" not in changed:
+                joined = _story_order(current - previous, published)
+                left = _story_order(previous - current, published)
+            versions.append(
+                StoryVersion(
+                    seq=r.seq,
+                    event=r.event,
+                    version_key=r.version_key,
+                    article_ids=None if current is None else _story_order(current, published),
+                    joined=joined,
+                    left=left,
+                )
+            )
+        return versions
+
+    def story_version(self, story_id: str, version_key: str) -> StoryVersion | None:
+        """The newest version of a story with that key (a brief's ``story_version``); None if none."""
+        found = [v for v in self.story_versions(story_id) if v.version_key == version_key]
+        return found[-1] if found else None
 
     # ------------------------------------------------------------------------ extraction, enrich
 
@@ -1305,6 +1405,7 @@ __all__ = [
     "StoryChanges",
     "StoryEvent",
     "StoryEventKind",
+    "StoryVersion",
     "UpsertResult",
     "WatchedSource",
     "backoff_s",
