@@ -108,6 +108,7 @@ def test_changes_between_the_two_briefs_list_the_new_report(two_runs: TwoRuns) -
     assert [(r.outlet, r.title) for r in changes.new_reports] == [
         ("Valley Gazette", "Valdora flood death toll rises to 14 as Serra river waters recede")
     ]
+    assert changes.membership_stored and changes.left_reports == ()  # found from the stored memberships
     assert changes.story_changed
     assert (changes.from_report_count, changes.to_report_count) == (2, 3)
 

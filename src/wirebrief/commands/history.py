@@ -12,7 +12,7 @@ latest brief. Both read the membership of each story version from the store
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -230,7 +230,7 @@ def _print_since_latest_brief(story_id: str, latest: int, since: MembershipChang
         line(f"  − {_report_line(report)} (left the story)")
 
 
-def _print_changes(changes: BriefChanges, left: Sequence[NewReport] = ()) -> None:
+def _print_changes(changes: BriefChanges) -> None:
     from rich.console import Console
 
     console = Console()
@@ -249,9 +249,9 @@ def _print_changes(changes: BriefChanges, left: Sequence[NewReport] = ()) -> Non
     console.rule("new reports")
     for report in changes.new_reports:
         line(f"  {report.published.isoformat(timespec='minutes')}  {report.outlet}: {report.title}")
-    for report in left:
+    for report in changes.left_reports:
         line(f"  − {report.published.isoformat(timespec='minutes')}  {report.outlet}: {report.title} (left)")
-    if not changes.new_reports and not left:
+    if not changes.new_reports and not changes.left_reports:
         line("  none published since the older brief")
     console.rule("facts")
     for fact in changes.new_facts:
@@ -325,17 +325,6 @@ def register(app: typer.Typer) -> None:
                 _print_since_latest_brief(story_id, versions[-1], since)
                 return
             found = load_brief_changes(store, story_id, *chosen)
-            # With both memberships stored, the new reports are exactly those that joined the story
-            # between the two versions (late arrivals included), and those that left are listed too.
-            newer = store.story_version(story_id, found.to_story_version)
-            between = (
-                membership_change(store, story_id, found.from_story_version, newer.article_ids)
-                if newer is not None and newer.article_ids is not None
-                else None
-            )
-        left: tuple[NewReport, ...] = ()
-        if between is not None:
-            found, left = replace(found, new_reports=between.joined), between.left
-        _print_changes(found, left)
+        _print_changes(found)
         if chosen[1] == versions[-1]:
             _print_since_latest_brief(story_id, versions[-1], since)

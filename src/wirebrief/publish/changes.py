@@ -3,11 +3,12 @@
 Pure functions over two :class:`~wirebrief.records.Brief` versions and the store's records (the
 story's articles and the facts the briefs cite); :func:`load_brief_changes` gathers those from a store.
 
-The store keeps a story version only as its key (a hash of the membership) and its article count,
-not the membership itself, so the *new reports* are the story's current reports published after the
-older brief's ``as_of`` (its newest report) and up to the newer brief's ``as_of``. A report that
-arrives late with an older publication time, or one that left the story since, is therefore not
-listed; the report counts of both briefs are shown beside the list for that reason.
+*New reports*: where the store holds the membership of both story versions the briefs were written
+from (schema revision 0003 onwards), they are exactly the reports that joined between the two, late
+arrivals with an older publication time included, and the reports that left are listed too. For
+versions written before memberships were stored, the new reports fall back to the story's current
+reports published after the older brief's ``as_of`` and up to the newer brief's ``as_of`` (a late or
+departed report is then missed; ``membership_stored`` says which way they were found).
 
 *Changed figures* is a deliberately simple comparison: sentences of the same brief part are paired
 when their wording with the numbers masked is nearly the same (``difflib`` ratio ≥
@@ -21,7 +22,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
@@ -79,6 +80,10 @@ class BriefChanges:
     changed_figures: tuple[FigureChange, ...]
     new_categories: tuple[CategoryScore, ...]
     removed_categories: tuple[CategoryScore, ...]
+    left_reports: tuple[NewReport, ...] = ()
+    # True when new/left reports come from the stored memberships, False for the publication-time
+    # fallback (story versions recorded before memberships were stored).
+    membership_stored: bool = False
 
     @property
     def story_changed(self) -> bool:
@@ -88,6 +93,7 @@ class BriefChanges:
     def has_changes(self) -> bool:
         return bool(
             self.new_reports
+            or self.left_reports
             or self.new_facts
             or self.removed_facts
             or self.changed_figures
@@ -279,4 +285,24 @@ def load_brief_changes(store: Store, story_id: str, start: int, end: int) -> Bri
     articles = store.articles(list(story.article_ids)) if story is not None else []
     fact_ids = sorted(set(cited_fact_ids(old)) | set(cited_fact_ids(new)))
     facts = {f.id: f for f in store.facts(fact_ids)} if fact_ids else {}
-    return compare_briefs(old, new, articles=articles, facts=facts)
+    changes = compare_briefs(old, new, articles=articles, facts=facts)
+    before = store.story_version(story_id, old.story_version)
+    after = store.story_version(story_id, new.story_version)
+    if before is None or after is None or before.article_ids is None or after.article_ids is None:
+        return changes
+    joined, left = (
+        set(after.article_ids) - set(before.article_ids),
+        set(before.article_ids) - set(after.article_ids),
+    )
+    reports = {
+        a.id: NewReport(article_id=a.id, outlet=a.outlet, title=a.title, published=a.published)
+        for a in store.articles(sorted(joined | left))
+    }
+
+    def in_time_order(ids: set[str]) -> tuple[NewReport, ...]:
+        found = (reports[i] for i in ids if i in reports)
+        return tuple(sorted(found, key=lambda r: (r.published, r.article_id)))
+
+    return replace(
+        changes, new_reports=in_time_order(joined), left_reports=in_time_order(left), membership_stored=True
+    )
