@@ -37,6 +37,26 @@ class FetchError(InputError):
     """A remote source could not be fetched (HTTP status, timeout, size limit, refused address)."""
 
 
+class PushRefused(InputError):
+    """A request to the HTTP push endpoint is refused as a whole; nothing of it is stored.
+
+    ``status`` is the HTTP status of the answer, ``code`` a short name of the reason (``body-too-large``)
+    and ``problems`` every bad article as ``(item index, field, problem)``.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        problem: str,
+        problems: tuple[tuple[int | None, str | None, str], ...] = (),
+    ) -> None:
+        super().__init__("push", problem)
+        self.status = status
+        self.code = code
+        self.problems = problems
+
+
 class StorageError(WirebriefError):
     """The database cannot be opened, read or written."""
 

@@ -9,32 +9,29 @@ new reports touches only the stories they join).
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Protocol
 
 from wirebrief.classify import Classifier
 from wirebrief.cluster import cluster_articles
-from wirebrief.dedupe import Deduplicator
 from wirebrief.enrich import Enricher, rank_facts
 from wirebrief.errors import InputError
 from wirebrief.extract import Extractor
 from wirebrief.ingest import iter_reports
 from wirebrief.ingest.fetch import Fetched
-from wirebrief.normalise import normalise
+from wirebrief.intake import IngestSummary as IngestSummary
+from wirebrief.intake import ReportIngester
 from wirebrief.publish import SourceIndex, export_brief
 from wirebrief.records import (
     Article,
     Brief,
     CategoryScore,
-    DedupeStatus,
     Entity,
     Extraction,
-    RawReport,
     Story,
     StoryBundle,
 )
@@ -59,18 +56,6 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 
 @dataclass(slots=True)
-class IngestSummary:
-    reports_read: int = 0
-    already_stored: int = 0
-    new_articles: int = 0
-    revisions: int = 0
-    duplicates_dropped: int = 0
-    syndicated_copies: int = 0
-    problems: list[str] = field(default_factory=list)
-    revised_ids: set[str] = field(default_factory=set)
-
-
-@dataclass(slots=True)
 class RunSummary:
     ingest: IngestSummary
     stories: int = 0
@@ -82,87 +67,6 @@ class RunSummary:
     export_dir: Path | None = None
     briefs: list[Brief] = field(default_factory=list)
     provider_errors: list[str] = field(default_factory=list)
-
-
-IngestStatus = Literal["stored", "revision", "syndicated", "duplicate", "already-stored", "rejected"]
-
-
-@dataclass(frozen=True, slots=True)
-class ReportOutcome:
-    """What the ingest path did with one report."""
-
-    status: IngestStatus
-    article_id: str | None = None  # None only for a rejected report (it has no article)
-    duplicate_of: str | None = None  # the kept article a duplicate or syndicated copy matches
-    problem: str | None = None  # why a report was rejected
-
-
-class ReportIngester:
-    """normalise → dedupe → store for one report at a time, counted into ``summary``.
-
-    :func:`ingest` feeds it the reports it reads from its locations and the HTTP push endpoint
-    (:mod:`wirebrief.web.push`) the reports posted to it, so both take the same path. A caller that
-    keeps ``deduplicator`` across calls pays the MinHash signatures only of stored articles it has not
-    seen yet (seeding skips known texts); it must drop it when a write it took part in is rolled back.
-    """
-
-    def __init__(
-        self,
-        store: Store,
-        settings: Settings,
-        summary: IngestSummary,
-        on_problem: Callable[[InputError], None],
-        *,
-        deduplicator: Deduplicator | None = None,
-    ) -> None:
-        self.store = store
-        self.settings = settings
-        self.summary = summary
-        self._on_problem = on_problem
-        self.deduplicator = deduplicator if deduplicator is not None else Deduplicator(settings)
-        self.deduplicator.seed(store.articles())
-        self._stored_here: set[str] = set()
-
-    def add(self, raw: RawReport) -> ReportOutcome:
-        summary, store = self.summary, self.store
-        summary.reports_read += 1
-        try:
-            article = normalise(raw, self.settings)
-        except InputError as error:
-            self._on_problem(error)
-            return ReportOutcome("rejected", problem=error.problem)
-        if store.has_version(article.id, article.content_hash):
-            # The same report twice in this ingester's input is a duplicate; one stored earlier
-            # (another run, another request) is simply known already.
-            if article.id in self._stored_here:
-                summary.duplicates_dropped += 1
-                return ReportOutcome("duplicate", article.id, duplicate_of=article.id)
-            summary.already_stored += 1
-            return ReportOutcome("already-stored", article.id, duplicate_of=article.id)
-        decision = self.deduplicator.decide(article)
-        article = dataclasses.replace(article, family=decision.family)
-        store.record_dedupe(decision, article)
-        if not decision.keep:
-            summary.duplicates_dropped += 1
-            return ReportOutcome("duplicate", article.id, duplicate_of=decision.duplicate_of)
-        outcome = store.upsert_article(article)
-        self._stored_here.add(article.id)
-        status: IngestStatus = "already-stored"  # a NEW decision whose text the store still had
-        # A revision read before the version it replaces is stored as history ("unchanged"
-        # for the current text), so both the decision and the outcome count it.
-        if outcome == "revised" or decision.status == DedupeStatus.REVISION:
-            summary.revisions += 1
-            status = "revision"
-        if outcome == "revised":
-            summary.revised_ids.add(article.id)
-        elif outcome == "inserted":
-            summary.new_articles += 1
-            if status != "revision":
-                status = "stored"
-        if decision.status == DedupeStatus.SYNDICATED:
-            summary.syndicated_copies += 1
-            status = "syndicated"
-        return ReportOutcome(status, article.id, duplicate_of=decision.duplicate_of)
 
 
 def ingest(
