@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -21,6 +21,9 @@ from wirebrief.commands import register_all
 from wirebrief.errors import NotFoundError, WirebriefError
 from wirebrief.evaluation import eval_app, load_commands
 from wirebrief.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from wirebrief.pipeline import RunSummary
 
 app = typer.Typer(
     name="wirebrief",
@@ -110,7 +113,6 @@ def run(
 ) -> None:
     """Run the whole job: ingest, dedupe, cluster, extract, enrich, classify, write, verify, store, export."""
     from wirebrief.pipeline import run as run_pipeline
-    from wirebrief.publish import render_text
     from wirebrief.samples import sample_dir
 
     settings = _settings(ctx)
@@ -118,13 +120,36 @@ def run(
     progress, update = _progress()
     with progress:
         summary = run_pipeline(settings, targets, update)
+    _print_run(settings, summary, show=show, title="wirebrief run")
+
+
+@app.command()
+def brief(
+    ctx: typer.Context,
+    show: Annotated[
+        bool, typer.Option("--show/--no-show", help="Print each new brief as plain text.")
+    ] = False,
+) -> None:
+    """Cluster what is stored and (re)write the briefs, reading nothing new (after `ingest`, `serve`)."""
+    from wirebrief.pipeline import run as run_pipeline
+
+    settings = _settings(ctx)
+    progress, update = _progress()
+    with progress:
+        summary = run_pipeline(settings, [], update)
+    _print_run(settings, summary, show=show, title="wirebrief brief")
+
+
+def _print_run(settings: Settings, summary: RunSummary, *, show: bool, title: str) -> None:
+    from wirebrief.publish import render_text
+
     if show:
         for brief in summary.briefs:
             out.rule(f"[bold]{brief.story_id}[/] · version {brief.version}")
             out.print(render_text(brief), markup=False, highlight=False, end="")
     for problem in summary.ingest.problems:
         err.print(f"[yellow]problem:[/] {problem}", markup=True, highlight=False)
-    table = Table(title="wirebrief run", show_header=True)
+    table = Table(title=title, show_header=True)
     table.add_column("measure")
     table.add_column("value", justify="right")
     ingest = summary.ingest

@@ -1,0 +1,53 @@
+"""`wirebrief brief`: briefs for what `ingest` (or the push endpoint) stored, without reading input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from wirebrief.settings import Settings
+from wirebrief.store import Store
+from wirebrief_cli import run_wirebrief
+
+REPORTS = [
+    {
+        "url": "https://alpha.example/valdora-port-strike",
+        "outlet": "Alpha Desk",
+        "title": "Dock workers walk out in Valdora port over pay",
+        "published": "2026-11-20T08:00:00Z",
+        "text": "About 2,400 dock workers in the port of Valdora stopped work on Friday in a dispute over "
+        "pay. The union said the strike would last 48 hours. Port managers said ships were being diverted.",
+    },
+    {
+        "url": "https://beta.example/valdora-shipping-halted",
+        "outlet": "Beta News",
+        "title": "Valdora port strike halts shipping",
+        "published": "2026-11-20T10:00:00Z",
+        "text": "A strike by dock workers in the port of Valdora halted shipping on Friday. The union said "
+        "2,400 workers had walked out over pay and the stoppage would last 48 hours.",
+    },
+]
+
+
+@pytest.mark.slow  # three CLI processes, two of them loading the pipeline
+def test_brief_writes_briefs_for_stored_reports_and_nothing_new_the_second_time(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    reports = tmp_path / "reports.jsonl"
+    reports.write_text("".join(json.dumps(r) + "\n" for r in REPORTS), encoding="utf-8")
+    assert run_wirebrief(data, "ingest", str(reports)).returncode == 0
+
+    first = run_wirebrief(data, "brief")
+    assert first.returncode == 0, first.stderr
+    assert "reports read" in first.stdout
+    with Store.open(Settings(data_dir=data).resolved_database_url) as store:
+        (story,) = store.stories()
+        assert sorted(story.article_ids) == sorted(a.id for a in store.articles())
+        assert store.brief_versions(story.id) == [1]
+        assert store.counts()["articles"] == 2  # nothing was read: the bundled sample is not ingested
+
+    second = run_wirebrief(data, "brief", "--show")
+    assert second.returncode == 0, second.stderr
+    with Store.open(Settings(data_dir=data).resolved_database_url) as store:
+        assert store.brief_versions(story.id) == [1]  # unchanged story, no new version
