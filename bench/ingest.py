@@ -6,13 +6,17 @@ Rows (median of ``--runs`` runs, single process, rates per CPU-second of the pro
 
 * feed: items/s for our parse + normalise + dedupe of a generated 50-item RSS 2.0 feed, beside bare
   ``feedparser.parse`` of the same bytes;
-* HTML: pages/s for our HTML source (trafilatura ``bare_extraction`` with metadata, on a parsed tree)
-  + normalise, beside bare ``trafilatura.extract`` of the same pages (generated, about 60 KB each);
+* HTML: pages/s for our HTML source (one parse; trafilatura ``bare_extraction`` for the text, its
+  metadata readers for title, byline, canonical URL and site name, the date from meta tags) + normalise,
+  beside bare ``trafilatura.extract`` of the same pages (generated, about 21 KB each), which extracts
+  the text only;
 * dedupe: docs/s for ``Deduplicator.decide`` on BBC News texts (``../shared``; generated texts when it
-  is absent), beside bare datasketch (``MinHash.update_batch`` of the same 5-word shingles, then
-  ``MinHashLSH`` query + insert);
-* peak RSS (VmHWM) of a fresh subprocess reading 10k and 100k generated JSONL items: ``iter_reports``
-  only, ingest + normalise + dedupe, and a bare ``json.loads`` loop over the same file.
+  is absent), beside bare datasketch (``MinHash.update_batch`` of the same word shingles, then
+  ``MinHashLSH`` query + insert at ``near_duplicate_threshold``);
+* peak RSS (VmHWM) of a fresh subprocess reading 10k and 100k generated JSONL items published
+  ``ITEMS_PER_DAY`` a day (so 10 and 100 days of news, both longer than the default 7-day dedupe
+  window): ``iter_reports`` only, ingest + normalise + dedupe, and a bare ``json.loads`` loop over the
+  same file.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ from rich.console import Console
 from rich.table import Table
 
 REPO = Path(__file__).resolve().parents[1]
+# A mid-sized aggregator (a few hundred feeds) reads about this many reports a day.
+ITEMS_PER_DAY = 1_000
 BBC = REPO.parent / "shared" / "eval" / "bbc-news" / "bbc_news.jsonl.gz"
 _WORDS = (
     "government minister said talks would resume on monday after the council rejected a plan to cut water "
@@ -46,7 +52,7 @@ _WORDS = (
 
 
 def _text(generator: random.Random, words: int) -> str:
-    sentences = []
+    sentences: list[str] = []
     while sum(len(s.split()) for s in sentences) < words:
         sentence = " ".join(generator.choice(_WORDS) for _ in range(generator.randint(12, 24)))
         sentences.append(sentence.capitalize() + ".")
@@ -168,7 +174,7 @@ def bench_dedupe(runs: int) -> tuple[float, float, int, str]:
 
     from datasketch import MinHash, MinHashLSH
 
-    from wirebrief.dedupe import Deduplicator
+    from wirebrief.dedupe import SHINGLE_WORDS, Deduplicator
     from wirebrief.normalise import normalise
     from wirebrief.records import RawReport
     from wirebrief.settings import Settings
@@ -185,14 +191,18 @@ def bench_dedupe(runs: int) -> tuple[float, float, int, str]:
         for article in articles:
             deduplicator.decide(article)
 
+    shingle_words = SHINGLE_WORDS
     word = re.compile(r"\w+")
     template = MinHash(num_perm=128, seed=1)
 
     def bare() -> None:
-        lsh = MinHashLSH(threshold=0.8, num_perm=128)
+        lsh = MinHashLSH(threshold=settings.near_duplicate_threshold, num_perm=128)
         for index, article in enumerate(articles):
             tokens = word.findall(article.text.lower())
-            shingles = {" ".join(tokens[i : i + 5]).encode() for i in range(max(1, len(tokens) - 4))}
+            shingles = {
+                " ".join(tokens[i : i + shingle_words]).encode()
+                for i in range(max(1, len(tokens) - shingle_words + 1))
+            }
             minhash = MinHash(
                 num_perm=128, seed=1, permutations=template.permutations, scheme=template.scheme
             )
@@ -221,6 +231,7 @@ def peak_kib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 mode, path = sys.argv[1], sys.argv[2]
+held = 0
 if mode == "bare":
     with open(path, encoding="utf-8") as handle:
         for line in handle:
@@ -239,28 +250,35 @@ else:
         deduplicator = Deduplicator(settings)
         for raw in reports:
             deduplicator.decide(normalise(raw, settings))
-print(peak_kib())
+        held = len(deduplicator)
+print(peak_kib(), held)
 """
 
 
 def make_jsonl(path: Path, items: int) -> None:
+    """``items`` reports published ``ITEMS_PER_DAY`` a day, in order, from 2026-01-01."""
     generator = random.Random(items)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    step = timedelta(days=1) / ITEMS_PER_DAY
     with path.open("w", encoding="utf-8") as handle:
         for index in range(items):
             record = {
                 "url": f"https://wire.example.net/{index}",
                 "title": f"Report {index}",
                 "text": _text(generator, 250),
-                "published": "2026-11-20T10:00:00Z",
+                "published": (start + index * step).isoformat().replace("+00:00", "Z"),
             }
             handle.write(json.dumps(record) + "\n")
 
 
-def peak_rss_mib(mode: str, path: Path) -> float:
+def peak_rss_mib(mode: str, path: Path) -> tuple[float, int]:
+    """Peak RSS of a fresh process running ``mode`` over ``path``, and how many articles its
+    deduplicator held at the end (0 unless ``mode`` is ``pipeline``)."""
     result = subprocess.run(
         [sys.executable, "-c", _RSS_SCRIPT, mode, str(path)], capture_output=True, text=True, check=True
     )
-    return int(result.stdout.split()[-1]) / 1024
+    peak_kib, held = result.stdout.split()[-2:]
+    return int(peak_kib) / 1024, int(held)
 
 
 def main() -> None:
@@ -269,7 +287,7 @@ def main() -> None:
     parser.add_argument("--skip-rss", action="store_true", help="skip the peak-RSS subprocess runs")
     options = parser.parse_args()
     runs = max(3, options.runs)
-    console = Console()
+    console = Console(width=150)
     table = Table(title=f"wirebrief ingest benchmark (median of {runs} runs, rates per CPU-second, one core)")
     for column in ("measure", "wirebrief", "bare library", "ratio", "notes"):
         table.add_column(column, justify="left" if column in ("measure", "notes") else "right")
@@ -290,21 +308,33 @@ def main() -> None:
         f"Deduplicator.decide vs datasketch MinHash+LSH; {count:,} {label}",
     )  # fmt: skip
     if not options.skip_rss:
+        from wirebrief.settings import Settings
+
+        window_days = Settings.model_validate({}).dedupe_window_days
+        pipeline_peaks = []
         with tempfile.TemporaryDirectory() as folder:
             for items in (10_000, 100_000):
                 path = Path(folder) / f"items{items}.jsonl"
                 make_jsonl(path, items)
                 size_mib = path.stat().st_size / 2**20
-                bare_rss = peak_rss_mib("bare", path)
+                bare_rss, _ = peak_rss_mib("bare", path)
+                ingest_rss, _ = peak_rss_mib("ingest", path)
+                pipeline_rss, held = peak_rss_mib("pipeline", path)
+                pipeline_peaks.append(pipeline_rss)
                 table.add_row(
-                    f"peak RSS {items // 1000}k JSONL, ingest", f"{peak_rss_mib('ingest', path):,.0f} MiB",
+                    f"peak RSS {items // 1000}k JSONL, ingest", f"{ingest_rss:,.0f} MiB",
                     f"{bare_rss:,.0f} MiB", "", f"iter_reports vs json.loads loop; file {size_mib:,.0f} MiB",
                 )  # fmt: skip
                 table.add_row(
                     f"peak RSS {items // 1000}k JSONL, +normalise+dedupe",
-                    f"{peak_rss_mib('pipeline', path):,.0f} MiB", f"{bare_rss:,.0f} MiB", "",
-                    "dedupe keeps a 512-byte signature + 16 band keys per kept article",
+                    f"{pipeline_rss:,.0f} MiB", f"{bare_rss:,.0f} MiB", "",
+                    f"{items / ITEMS_PER_DAY:g} days at {ITEMS_PER_DAY:,}/day; dedupe window "
+                    f"{window_days:g} days: {held:,} articles held at the end",
                 )  # fmt: skip
+        table.add_row(
+            "peak RSS 100k / 10k, +normalise+dedupe", "", "", f"{pipeline_peaks[1] / pipeline_peaks[0]:.2f}",
+            "target: flat within ±20% (0.80-1.20)",
+        )  # fmt: skip
     console.print(table)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     console.print(f"benchmark process peak RSS {own:,.0f} MiB; python {sys.version.split()[0]}")

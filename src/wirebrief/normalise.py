@@ -22,6 +22,7 @@ from __future__ import annotations
 import email.utils
 import functools
 import re
+import string
 import unicodedata
 from collections import Counter
 from datetime import UTC, datetime
@@ -50,7 +51,7 @@ _BLOCK_TAGS = _words(
     "hr li main ol p pre section table tbody thead tfoot tr ul caption summary details"
 )
 _DROPPED_TAGS = _words(
-    "script style noscript iframe object embed svg math template head form button select "
+    "script style noscript iframe object embed applet svg math template head form button select "
     "textarea nav figure figcaption picture video audio canvas map"
 )
 _CELL_TAGS = frozenset(("td", "th"))
@@ -112,6 +113,19 @@ def tidy_text(text: str) -> str:
         blocks = text.split("\n")
     paragraphs = (" ".join(block.split()) for block in blocks)
     return "\n\n".join(p for p in paragraphs if p)
+
+
+# Punctuation that separates words: ASCII punctuation, the General Punctuation block (quotes, dashes,
+# ellipsis, ...), guillemets, inverted marks and the middle dot. Mapping it to spaces and splitting is
+# several times faster than a Unicode regular expression over the text.
+_WORD_SEPARATORS = str.maketrans(
+    dict.fromkeys([*string.punctuation, *map(chr, range(0x2000, 0x2070)), "«", "»", "¡", "¿", "·"], " ")
+)
+
+
+def words(text: str) -> list[str]:
+    """The lower-cased words of ``text``: what remains between whitespace and punctuation."""
+    return text.lower().translate(_WORD_SEPARATORS).split()
 
 
 def tidy_line(text: str) -> str:
@@ -201,7 +215,6 @@ _WORD_LANGUAGES: dict[str, tuple[str, ...]] = {}
 for _language, _language_words in _STOP_WORDS.items():
     for _word in _language_words:
         _WORD_LANGUAGES[_word] = (*_WORD_LANGUAGES.get(_word, ()), _language)
-_WORD = re.compile(r"[^\W\d_]+")
 _DETECT_CHARS = 4000
 _MIN_HITS = 4  # fewer stop words than this: too little text to judge
 _MIN_MARGIN = 1.25  # the best language must beat the runner-up by this factor
@@ -210,8 +223,11 @@ _MIN_MARGIN = 1.25  # the best language must beat the runner-up by this factor
 def detect_language(text: str) -> str | None:
     """The language of ``text`` by stop-word counts, or None when the evidence is too thin."""
     counts = dict.fromkeys(_STOP_WORDS, 0)
-    for word, occurrences in Counter(_WORD.findall(text[:_DETECT_CHARS].lower())).items():
-        for language in _WORD_LANGUAGES.get(word, ()):
+    # Only stop words are counted, so they are picked out first (filter with a C predicate).
+    for word, occurrences in Counter(
+        filter(_WORD_LANGUAGES.__contains__, words(text[:_DETECT_CHARS]))
+    ).items():
+        for language in _WORD_LANGUAGES[word]:
             counts[language] += occurrences
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     (best, best_count), (_, second_count) = ranked[0], ranked[1]

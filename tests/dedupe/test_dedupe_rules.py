@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+import pytest
 
-from wirebrief.dedupe import Deduplicator, MinHasher, estimated_jaccard
-from wirebrief.normalise import normalise
+from wirebrief.dedupe import Deduplicator, MinHasher, estimated_jaccard, jaccard
+from wirebrief.normalise import UNDATED, normalise
 from wirebrief.records import Article, DedupeStatus, RawReport
 from wirebrief.settings import Settings
 
@@ -201,3 +204,92 @@ def test_decisions_are_deterministic() -> None:
         runs.append([deduplicator.decide(a) for a in stream])
     assert runs[0] == runs[1]
     assert [d.status for d in first] == [DedupeStatus.NEW] * 4  # fresh deduplicator each: all new
+
+
+def _distinct_text(seed: int, words: int = 80) -> str:
+    """A text of invented words that shares almost no 3-word sequence with another seed's."""
+    generator = random.Random(seed)
+    return " ".join(f"w{generator.randrange(5_000)}" for _ in range(words)) + "."
+
+
+def test_memory_is_bounded_by_the_window() -> None:
+    deduplicator = Deduplicator(SETTINGS.model_copy(update={"dedupe_window_days": 1.0}))
+    stream = [
+        article(_distinct_text(i), url=f"https://e.org/{i}", title=f"Report {i}", hours=i) for i in range(200)
+    ]
+    held = []
+    for item in stream:
+        assert deduplicator.decide(item).status == DedupeStatus.NEW
+        held.append(len(deduplicator))
+    # One day at one report an hour: never more than 25 held, however long the stream.
+    assert max(held) <= 25 and held[-1] == 25
+    # The newest reports are still matched; the oldest are forgotten, even as exact copies.
+    recent = deduplicator.decide(replace(stream[-1], id="a-other"))
+    assert recent.status == DedupeStatus.EXACT_DUPLICATE
+    forgotten = replace(stream[0], id="a-late-copy", published=stream[-1].published)
+    assert deduplicator.decide(forgotten).status == DedupeStatus.NEW
+
+
+def test_undated_articles_are_never_evicted() -> None:
+    deduplicator = Deduplicator(SETTINGS.model_copy(update={"dedupe_window_days": 1.0}))
+    undated = replace(article(url="https://e.org/undated"), published=UNDATED)
+    deduplicator.decide(undated)
+    for i in range(60):
+        deduplicator.decide(article(_distinct_text(i), url=f"https://e.org/{i}", title=f"R{i}", hours=i))
+    copy = replace(article(edited(WIRE), url="https://e.org/undated-copy"), published=UNDATED)
+    decision = deduplicator.decide(copy)
+    assert decision.status == DedupeStatus.NEAR_DUPLICATE and decision.duplicate_of == undated.id
+
+
+def test_seed_holds_only_the_window() -> None:
+    stored = [
+        article(_distinct_text(i), url=f"https://e.org/{i}", title=f"R{i}", hours=24 * i) for i in range(100)
+    ]
+    deduplicator = Deduplicator(SETTINGS)  # seven days
+    deduplicator.seed(stored)
+    assert len(deduplicator) == 8  # days 92 to 99
+    newest = stored[-1]
+    copy = article(newest.text + " Reporting by the desk.", url="https://e.org/copy", hours=24 * 99 + 1)
+    decision = deduplicator.decide(copy)
+    assert decision.status == DedupeStatus.NEAR_DUPLICATE and decision.duplicate_of == newest.id
+
+
+def test_trimmed_copy_is_a_near_duplicate() -> None:
+    deduplicator = Deduplicator(SETTINGS)
+    deduplicator.decide(article(url="https://wire.example.net/a"))
+    trimmed = "\n\n".join(WIRE.split("\n\n")[:2])  # the last paragraph cut for space
+    hasher = MinHasher()
+    whole = jaccard(hasher.shingle_hashes(trimmed), hasher.shingle_hashes(WIRE))
+    assert whole < SETTINGS.near_duplicate_threshold  # too little overlap for the Jaccard rule
+    decision = deduplicator.decide(article(trimmed, url="https://wire.example.net/b", hours=1))
+    assert decision.status == DedupeStatus.NEAR_DUPLICATE
+    assert decision.similarity is not None and decision.similarity >= SETTINGS.near_duplicate_containment
+
+
+def test_longer_report_around_a_kept_one_is_new() -> None:
+    """Containment is one-way: a follow-up that repeats a short kept report and adds more is new."""
+    deduplicator = Deduplicator(SETTINGS)
+    lead = WIRE.split("\n\n")[0]
+    deduplicator.decide(article(lead, url="https://wire.example.net/flash"))
+    decision = deduplicator.decide(article(WIRE, url="https://wire.example.net/full", hours=1))
+    assert decision.status == DedupeStatus.NEW
+
+
+def test_a_short_line_is_not_matched_by_containment() -> None:
+    deduplicator = Deduplicator(SETTINGS)
+    deduplicator.decide(article(url="https://wire.example.net/a"))
+    line = "Workers at the port of Valparaiso ended a nine-day strike on Tuesday."
+    assert deduplicator.decide(article(line, url="https://wire.example.net/b")).status == DedupeStatus.NEW
+
+
+def test_similarity_is_the_exact_jaccard() -> None:
+    deduplicator = Deduplicator(SETTINGS)
+    first = article(url="https://wire.example.net/a")
+    copy = article(edited(WIRE), url="https://wire.example.net/b", hours=1)
+    deduplicator.decide(first)
+    decision = deduplicator.decide(copy)
+    hasher = MinHasher()
+    expected = jaccard(hasher.shingle_hashes(copy.text), hasher.shingle_hashes(first.text))
+    assert decision.similarity == pytest.approx(expected)
+    shingles = set(hasher.shingle_hashes(copy.text).tolist()), set(hasher.shingle_hashes(first.text).tolist())
+    assert expected == pytest.approx(len(shingles[0] & shingles[1]) / len(shingles[0] | shingles[1]))

@@ -15,6 +15,7 @@ from wirebrief.normalise import (
     normalise,
     parse_published,
     tidy_text,
+    words,
 )
 from wirebrief.records import RawReport, content_hash, stable_id
 from wirebrief.settings import Settings
@@ -209,3 +210,15 @@ def test_empty_report_raises_naming_source_and_locator(body: str) -> None:
 def test_normalise_is_deterministic() -> None:
     raw = _raw(url="https://e.org/x", published="2026-01-01T00:00:00Z")
     assert normalise(raw, SETTINGS) == normalise(raw, SETTINGS)
+
+
+def test_words_split_at_whitespace_and_punctuation() -> None:
+    text = "U.S. “Quoted” — word, l’homme… 1,000 «bonjour» ¿Qué? snake_case x·y\tend"
+    assert words(text) == [
+        "u", "s", "quoted", "word", "l", "homme", "1", "000", "bonjour", "qué", "snake", "case", "x", "y",
+        "end",
+    ]  # fmt: skip
+
+
+def test_html_applets_are_dropped_like_scripts() -> None:
+    assert html_to_text("<p>Kept</p><applet><p>applet fallback</p></applet>").split() == ["Kept"]
