@@ -7,12 +7,22 @@ gets an event-specific suffix: a recurrence names different people and places, a
 and the vocabulary keeps growing as on a real wire. Events start at a steady rate (``--per-day``
 reports a day) and their reports spread over the following days, so a steady number of stories is open.
 
-Each measurement runs in a fresh worker process: the stream's plan is built first, then the clock
-(process CPU time, the measure of one core; wall time is shown beside it) runs around
-``StoryClusterer.add`` only, and peak memory is the worker's peak resident size minus its size before
-clustering. 10k articles: median of 3 runs; 100k: one run.
+Variants: ``sparse``, ``sparse+entities`` (the default clustering), ``static`` (sparse+entities plus
+the dense signal from the static model distilled from MiniLM, see ``wirebrief models distill``) and
+``minilm`` (sparse+entities plus MiniLM through sentence-transformers; slow, so it runs only up to
+``--slow-max`` articles). The dense variants embed each article as it arrives (one call per article,
+as on a live stream), inside the clock; the model is loaded before the clock starts.
 
-    .venv/bin/python bench/cluster.py [--sizes 10000 100000] [--signals sparse+entities]
+Each variant runs in a fresh worker process that clusters one stream of the largest size and reports
+at every size on the way (the stream up to 10k articles is the first 10k of the 1M stream, so one
+run gives every size): the stream's plan is built first, then the clock (process CPU time, the
+measure of one core; wall time is shown beside it) runs around embedding and ``StoryClusterer.add``
+only. Peak memory is the worker's peak resident size so far minus its size before clustering.
+Besides the average over the whole stream so far, each row shows the time per article over the last
+10 % of it (the marginal cost at that size). Rows are printed as they come, so an interrupted run
+still shows the sizes it reached.
+
+    .venv/bin/python bench/cluster.py [--sizes 10000 100000 1000000] [--variants sparse static]
 """
 
 from __future__ import annotations
@@ -20,10 +30,10 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import random
 import re
 import resource
-import statistics
 import subprocess
 import sys
 import time
@@ -32,11 +42,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 DOCS = SHARED / "eval" / "multi-news-dev" / "docs.jsonl.gz"
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 _CAPITALISED = re.compile(r"\b([A-Z][a-z]{2,})\b")
+VARIANTS = ("sparse", "sparse+entities", "static", "minilm")
+# The variants whose embedder is too slow for large streams (MiniLM: about 7 articles/s on one core).
+SLOW_VARIANTS = ("minilm",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +93,7 @@ def plan_stream(size: int, clusters: int, per_day: float, seed: int) -> list[Pla
     return reports
 
 
-def materialise(plan: list[PlannedReport], paragraphs: list[list[str]]) -> Iterator[object]:
+def materialise(plan: list[PlannedReport], paragraphs: list[list[str]]) -> Iterator[Any]:
     from wirebrief.records import Article, content_hash
 
     for report in plan:
@@ -106,82 +120,122 @@ def _rss_kib() -> int:
     return pages * resource.getpagesize() // 1024
 
 
-def worker(size: int, signals: str, per_day: float, seed: int) -> dict[str, float]:
+def _embedder(variant: str) -> Any:
+    """The variant's embedder (None for the sparse ones), loaded and warmed up."""
+    if variant not in ("static", "minilm"):
+        return None
+    from wirebrief.cluster.dense import make_embedder
+    from wirebrief.settings import load_settings
+
+    # Settings from the environment too: WIREBRIEF_CLUSTER_STATIC_MODEL_DIR says where the model is.
+    embedder = make_embedder(load_settings(cluster_embedder=variant))
+    embedder.embed(["warm-up"])  # loads the model outside the clock
+    return embedder
+
+
+def worker(sizes: list[int], variant: str, per_day: float, seed: int) -> None:
+    """Cluster one stream of ``max(sizes)`` articles; print a JSON line at every size in ``sizes``."""
     from wirebrief.cluster import Signals, StoryClusterer
+    from wirebrief.cluster.dense import dense_text
     from wirebrief.settings import Settings
 
+    signals = Signals.SPARSE if variant == "sparse" else Signals.SPARSE_ENTITIES
     paragraphs = load_paragraphs()
-    plan = plan_stream(size, len(paragraphs), per_day, seed)
-    articles = materialise(plan, paragraphs)
-    clusterer = StoryClusterer(Settings.model_validate({}), signals=Signals(signals))
+    plan = plan_stream(max(sizes), len(paragraphs), per_day, seed)
+    embedder = _embedder(variant)
+    clusterer = StoryClusterer(Settings.model_validate({}), signals=signals, embedder=embedder)
+    checkpoints = sorted(sizes)
+    # The window over which the marginal cost is measured: the last 10 % before each checkpoint.
+    window_starts = {size - size // 10: size for size in checkpoints if size >= 10}
+    window_cpu: dict[int, float] = {}
     before_kib = _rss_kib()
     cpu = wall = 0.0
-    for article in articles:
+    for count, article in enumerate(materialise(plan, paragraphs), start=1):
         cpu_start, wall_start = time.process_time(), time.perf_counter()
-        clusterer.add(article)  # type: ignore[arg-type]
+        if embedder is None:
+            clusterer.add(article)
+        else:
+            clusterer.add(article, embedding=embedder.embed([dense_text(article)])[0])
         cpu += time.process_time() - cpu_start
         wall += time.perf_counter() - wall_start
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {
-        "size": size,
-        "cpu_s": cpu,
-        "wall_s": wall,
-        "peak_mib": max(0, peak_kib - before_kib) / 1024,
-        "stories": len(clusterer.stories()),
-        "junk": len(clusterer.junk),
+        if count in window_starts:
+            window_cpu[window_starts[count]] = cpu
+        if count == checkpoints[0]:
+            checkpoints.pop(0)
+            peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            window = count // 10 if count >= 10 else count
+            result = {
+                "size": count,
+                "cpu_s": cpu,
+                "wall_s": wall,
+                "window_us": (cpu - window_cpu.get(count, 0.0)) / max(1, window) * 1e6,
+                "peak_mib": max(0, peak_kib - before_kib) / 1024,
+                "stories": len(clusterer.stories()),
+                "junk": len(clusterer.junk),
+            }
+            print(json.dumps(result), flush=True)
+            if not checkpoints:
+                return
+
+
+def run_variant(variant: str, sizes: list[int], per_day: float, seed: int) -> None:
+    """Run one variant's worker and print a table row for each size as it is reached."""
+    command = [sys.executable, __file__, "--worker", variant, "--per-day", str(per_day), "--seed", str(seed)]
+    command += ["--sizes", *map(str, sizes)]
+    # One core: the model runtimes must not spread over more threads than the clock can see fairly.
+    environment = os.environ | {
+        "OMP_NUM_THREADS": "1",
+        "RAYON_NUM_THREADS": "1",
+        "TOKENIZERS_PARALLELISM": "false",
     }
-
-
-def run_worker(size: int, signals: str, per_day: float, seed: int) -> dict[str, float]:
-    command = [
-        sys.executable,
-        __file__,
-        "--worker",
-        str(size),
-        "--signals",
-        signals,
-        "--per-day",
-        str(per_day),
-        "--seed",
-        str(seed),
-    ]
-    completed = subprocess.run(command, check=True, capture_output=True, text=True)
-    result: dict[str, float] = json.loads(completed.stdout.strip().splitlines()[-1])
-    return result
+    first_us: float | None = None
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=environment) as process:
+        assert process.stdout is not None
+        for line in process.stdout:
+            r = json.loads(line)
+            size = int(r["size"])
+            per_article_us = r["cpu_s"] / size * 1e6
+            if first_us is None:
+                first_us = per_article_us
+            print(
+                f"| {variant} | {size:,} | {size / r['cpu_s']:,.0f} | {size / r['wall_s']:,.0f} "
+                f"| {per_article_us:,.0f} | {r['window_us']:,.0f} | {per_article_us / first_us:.2f} "
+                f"| {r['peak_mib']:,.0f} | {int(r['stories']):,} | {int(r['junk'])} |",
+                flush=True,
+            )
+    if process.returncode != 0:
+        print(f"| {variant} | worker failed (exit {process.returncode}) |", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--signals", default="sparse+entities")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--variants", nargs="+", choices=VARIANTS, default=list(VARIANTS))
+    parser.add_argument(
+        "--slow-max", type=int, default=1_000, help="largest stream for the slow (MiniLM) variant"
+    )
     parser.add_argument("--per-day", type=float, default=2_000.0, help="reports a day in the stream")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=VARIANTS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker, args.signals, args.per_day, args.seed)))
+        worker(args.sizes, args.worker, args.per_day, args.seed)
         return
     if not DOCS.exists():
         sys.exit(f"skipped: {DOCS} is absent (the shared evaluation data is needed to build the streams)")
-    print(f"signals {args.signals}, {args.per_day:.0f} reports/day, window 4 days; one core (CPU time)")
+    print(f"{args.per_day:.0f} reports/day, window 4 days; one core (process CPU time)")
     print(
-        "| articles | runs | articles/s (CPU) | articles/s (wall) | µs/article (CPU) "
-        "| peak MiB | stories | junk |"
+        "| variant | articles | articles/s (CPU) | articles/s (wall) | µs/article (CPU) "
+        "| µs/article, last 10 % | µs/article ÷ first size | peak MiB | stories | junk |"
     )
-    print("|---|---|---|---|---|---|---|---|")
-    for size in args.sizes:
-        runs = 3 if size <= 10_000 else 1
-        results = [run_worker(size, args.signals, args.per_day, args.seed) for _ in range(runs)]
-        cpu = statistics.median(r["cpu_s"] for r in results)
-        wall = statistics.median(r["wall_s"] for r in results)
-        peak = statistics.median(r["peak_mib"] for r in results)
-        print(
-            f"| {size:,} | {runs} | {size / cpu:,.0f} | {size / wall:,.0f} | {cpu / size * 1e6:,.0f} "
-            f"| {peak:,.0f} | {int(results[0]['stories']):,} | {int(results[0]['junk'])} |",
-            flush=True,
-        )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for variant in args.variants:
+        sizes = args.sizes
+        if variant in SLOW_VARIANTS:
+            sizes = sorted({min(size, args.slow_max) for size in sizes})
+        run_variant(variant, sizes, args.per_day, args.seed)
 
 
 if __name__ == "__main__":

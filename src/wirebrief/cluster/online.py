@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Final
 
-from wirebrief.cluster.dense import dense_score, dense_text
+from wirebrief.cluster.dense import dense_calibration, dense_score, dense_text
 from wirebrief.cluster.features import DocumentFrequencies, term_counts, tfidf_vector
 from wirebrief.cluster.junk import is_junk
 from wirebrief.records import Article, Story, stable_id
@@ -114,6 +114,8 @@ class StoryClusterer:
         self.window = timedelta(days=settings.cluster_window_days)
         self.signals = signals
         self.embedder = embedder
+        # Each embedding model has its own weight and baseline (a static model's cosines run higher).
+        self._calibration = dense_calibration(embedder) if embedder is not None else None
         self.junk: dict[str, str] = {}  # article id -> why it is not news
         self._frequencies = DocumentFrequencies()
         self._stories: dict[str, _StoryState] = {}
@@ -197,7 +199,7 @@ class StoryClusterer:
                 needed *= CROSS_LANGUAGE_FACTOR
             elif embedding is not None and state.dense is not None:
                 # The embedding model is English-only: the dense term counts within a language only.
-                similarity += dense_score(embedding, state.dense)
+                similarity += dense_score(embedding, state.dense, self._calibration)
             if similarity >= needed and similarity > best_similarity:
                 best_id, best_similarity = story_id, similarity
         return best_id

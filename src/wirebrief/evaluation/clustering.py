@@ -123,7 +123,7 @@ def score_clustering(
     gold_labels = {article_id: gold[article_id] for article_id in predicted}
     ids = sorted(predicted)
     return ClusteringResult(
-        signals=str(signals) if embedder is None else "dense",
+        signals=str(signals) if embedder is None else f"dense ({type(embedder).__name__})",
         documents=len(predicted),
         junk=len(clusterer.junk),
         stories=len(clusterer.stories()),
@@ -226,7 +226,7 @@ def clustering_command(
         str,
         typer.Option(
             help="sparse, sparse+entities, all to compare those two, or dense (sparse+entities plus "
-            "sentence embeddings; needs the optional dense extra)."
+            "sentence embeddings of the cluster_embedder setting's model; needs the optional dense extra)."
         ),
     ] = "sparse+entities",
     threshold: Annotated[float | None, typer.Option(help="Override settings.cluster_threshold.")] = None,
@@ -247,13 +247,10 @@ def clustering_command(
         settings = load_settings(config, cluster_threshold=threshold)
         embedder: Embedder | None = None
         if signals == "dense":
-            from wirebrief.cluster.dense import SentenceTransformerEmbedder, dense_available
+            from wirebrief.cluster.dense import make_embedder
 
-            if not dense_available():
-                raise typer.BadParameter(
-                    "--signals dense needs the optional extra: pip install 'wirebrief[dense]'"
-                )
-            variants, embedder = [Signals.SPARSE_ENTITIES], SentenceTransformerEmbedder()
+            # The model is settings.cluster_embedder's (static or minilm); ConfigError if not installed.
+            variants, embedder = [Signals.SPARSE_ENTITIES], make_embedder(settings)
         else:
             variants = list(Signals) if signals == "all" else [Signals(signals)]
     except ValueError as exc:
