@@ -198,7 +198,12 @@ class Pipeline:
         settings = self.settings
         all_articles = self.store.articles()
         articles = {a.id: a for a in all_articles}
-        stories = cluster_articles(all_articles, settings)
+        embedder = None
+        if settings.cluster_dense:
+            from wirebrief.cluster.dense import make_embedder  # optional extra: imported only when asked
+
+            embedder = make_embedder(settings)
+        stories = cluster_articles(all_articles, settings, embedder=embedder)
         self.store.save_stories(stories)
         summary.stories = len(stories)
         chosen = _stories_to_brief(stories, articles, settings.min_independent_reports)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -135,3 +136,15 @@ def test_the_default_clustering_never_imports_torch() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_pipeline_with_cluster_dense_and_no_static_model_stops_with_a_clear_error(tmp_path: Path) -> None:
+    """Asked for the dense signal, a run without its model says what is missing instead of silently
+    clustering without it (model2vec may or may not be installed here: either message names the fix)."""
+    from wirebrief.errors import ConfigError
+    from wirebrief.pipeline import run
+    from wirebrief.settings import Settings
+
+    chosen = Settings(data_dir=tmp_path / "data", cluster_dense=True, cluster_embedder="static")
+    with pytest.raises(ConfigError, match=r"models distill|dense-static"):
+        run(chosen, [])
