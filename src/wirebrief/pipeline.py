@@ -124,7 +124,9 @@ class Pipeline:
             settings, stakeholders, parse=self._parse, parse_many=self._parse_many
         )
         self.writer: BriefWriter = deterministic
-        self.verifier = Verifier(VerifierConfig(min_coverage=settings.verifier_min_coverage))
+        self.verifier = Verifier(
+            VerifierConfig(min_coverage=settings.verifier_min_coverage, spacy_model=settings.spacy_model)
+        )
         if settings.writer == "llm":
             from wirebrief.write.llm import LLMWriter
 

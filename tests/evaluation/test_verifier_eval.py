@@ -13,8 +13,11 @@ from wirebrief.errors import InputError
 from wirebrief.evaluation import eval_app, load_commands
 from wirebrief.evaluation.verifier import (
     ERROR_TYPES,
+    HALVES,
     binary_metrics,
     evaluate,
+    item_group,
+    item_half,
     item_records,
     parse_item,
     read_items,
@@ -69,6 +72,31 @@ def test_the_eval_runs_on_the_bundled_set() -> None:
     assert len(result.mistakes()) == metrics.false_supported + metrics.false_rejected
     # Far from perfect (see the report), but it must beat chance by a wide margin.
     assert metrics.balanced_accuracy > 0.7
+
+
+def test_the_halves_split_by_group_and_both_are_substantial() -> None:
+    items = read_items()
+    halves: dict[str, set[str]] = {}
+    for item in items:
+        halves.setdefault(item_half(item.id), set()).add(item_group(item.id))
+    assert set(halves) == set(HALVES)
+    # A group (items sharing cited material) never straddles the halves.
+    assert not halves["dev"] & halves["held-out"]
+    for half in HALVES:
+        part = [i for i in items if item_half(i.id) == half]
+        assert len(part) >= 0.35 * len(items)
+        assert 0.3 <= sum(i.supported for i in part) / len(part) <= 0.7
+    assert item_group("v021-05") == "v021" and item_group("single") == "single"
+    # The split is a pure function of the id: the same id lands in the same half every time.
+    assert all(item_half(i.id) == item_half(i.id) for i in items[:20])
+
+
+def test_the_halves_partition_the_result() -> None:
+    items = [i for i in read_items() if i.id.startswith(("v001-", "v002-", "v003-", "v004-"))]
+    result = evaluate(items, Verifier())
+    parts = [result.half(h) for h in HALVES]
+    assert sum(len(p.judgements) for p in parts) == len(result.judgements)
+    assert {j.item.id for p in parts for j in p.judgements} == {j.item.id for j in result.judgements}
 
 
 def test_item_records_resolve_and_an_extractive_copy_is_supported() -> None:
@@ -154,6 +182,27 @@ def test_the_command_prints_the_figures_and_the_table(tmp_path: Path) -> None:
     assert "balanced accuracy=1.0000" in result.output
     assert "precision(supported)=1.0000" in result.output
     assert "advice" in result.output and "number" in result.output
+    # A row of figures for each half and one for the whole set.
+    rows = {line.split()[1] for line in result.output.splitlines() if line.startswith("│")}
+    assert {*HALVES, "all"} <= rows
+
+
+def test_the_command_limits_the_mistakes_to_one_half(tmp_path: Path) -> None:
+    cited = [{"kind": "sentence", "text": "The ferry carried 212 passengers to Skiathos on Friday."}]
+    records = [
+        {"id": f"g{n}-1", "sentence": "The ferry carried 21 passengers to Skiathos on Friday.",
+         "cited": cited, "supported": True, "error": "none"}
+        for n in range(6)
+    ]  # fmt: skip
+    path = tmp_path / "set.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    wanted = {r["id"] for r in records if item_half(r["id"]) == "dev"}
+    result = _invoke("verifier", "--data", str(path), "--show-mistakes", "--half", "dev")
+    assert result.exit_code == 0, result.output
+    listed = {r["id"] for r in records if r["id"] in result.output.split("Mistakes")[-1]}
+    assert listed == wanted
+    refused = _invoke("verifier", "--data", str(path), "--half", "test")
+    assert refused.exit_code == 2
 
 
 def test_the_command_reports_a_missing_file_as_one_line(tmp_path: Path) -> None:

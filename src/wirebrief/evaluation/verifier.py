@@ -8,10 +8,16 @@ real records (articles, report sentences, facts) and judged by :meth:`Verifier.c
 
 "Positive" is *supported*: precision on supported is the share of sentences the verifier lets through
 that deserve it, the figure that matters most, since a sentence let through is published.
+
+The set is split into two halves, *dev* and *held-out*, by a hash of each item's group (the id up to
+its last "-": "v021-05" is in group "v021"). Items of one group share their cited material, so a whole
+group falls in one half, and a rule tuned on a dev group cannot be rewarded by its siblings in
+held-out. Rules and thresholds are developed on dev only; held-out shows whether they carry over.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -50,6 +56,20 @@ DEFAULT_OUTLET = "Newsroom"
 
 DEFAULT_PUBLISHED = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 """Publication time of a cited report sentence whose item gives none."""
+
+Half = Literal["dev", "held-out"]
+HALVES: tuple[Half, ...] = ("dev", "held-out")
+
+
+def item_group(item_id: str) -> str:
+    """The group of an item: its id up to the last "-" ("v021-05" → "v021"), or the id itself."""
+    return item_id.rsplit("-", 1)[0] if "-" in item_id else item_id
+
+
+def item_half(item_id: str) -> Half:
+    """The half an item belongs to: the parity of the SHA-256 of its group; stable across runs."""
+    digest = hashlib.sha256(item_group(item_id).encode("utf-8")).digest()
+    return "dev" if digest[-1] % 2 == 0 else "held-out"
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,6 +302,10 @@ class VerifierEvalResult:
     def mistakes(self) -> list[Judgement]:
         return [j for j in self.judgements if j.kept != j.item.supported]
 
+    def half(self, half: Half) -> VerifierEvalResult:
+        """The judgements of the items in one half of the set."""
+        return VerifierEvalResult(tuple(j for j in self.judgements if item_half(j.item.id) == half))
+
 
 def evaluate(items: Iterable[VerifierItem], verifier: Verifier | None = None) -> VerifierEvalResult:
     from wirebrief.verify import Verifier
@@ -295,7 +319,8 @@ def evaluate(items: Iterable[VerifierItem], verifier: Verifier | None = None) ->
     return VerifierEvalResult(tuple(judgements))
 
 
-def render(result: VerifierEvalResult, show_mistakes: bool) -> None:
+def render(result: VerifierEvalResult, show_mistakes: bool, half: Half | None = None) -> None:
+    """Figures of the whole set and of each half; the error table and mistakes of ``half`` (or all)."""
     from rich.console import Console
     from rich.table import Table
 
@@ -310,7 +335,26 @@ def render(result: VerifierEvalResult, show_mistakes: bool) -> None:
         f"kept: {m.true_supported} supported, {m.false_supported} unsupported (published in error); "
         f"dropped: {m.true_rejected} unsupported, {m.false_rejected} supported (lost)"
     )
-    table = Table(title="By error type (right = kept when supported, dropped otherwise)")
+    halves = Table(
+        title="By half of the set (dev: rules developed on it; held-out: not used for that)",
+        caption="precision and recall are on supported",
+    )
+    for column in ("half", "items", "balanced accuracy", "precision", "recall"):
+        halves.add_column(column, justify="left" if column == "half" else "right")
+    for name, part in [(h, result.half(h)) for h in HALVES] + [("all", result)]:
+        pm = part.metrics
+        halves.add_row(
+            name,
+            str(len(part.judgements)),
+            f"{pm.balanced_accuracy:.4f}",
+            f"{pm.precision:.4f}",
+            f"{pm.recall:.4f}",
+        )
+    console.print(halves)
+    if half is not None:
+        result = result.half(half)
+    scope = f" — {half} half" if half else ""
+    table = Table(title=f"By error type{scope} (right = kept when supported, dropped otherwise)")
     table.add_column("error type", style="bold")
     table.add_column("items", justify="right")
     table.add_column("right", justify="right")
@@ -319,7 +363,7 @@ def render(result: VerifierEvalResult, show_mistakes: bool) -> None:
         table.add_row(error, str(count), str(right), f"{right / count:.3f}" if count else "-")
     console.print(table)
     if show_mistakes:
-        mistakes = Table(title="Mistakes")
+        mistakes = Table(title=f"Mistakes{scope}")
         mistakes.add_column("id")
         mistakes.add_column("error")
         mistakes.add_column("sentence")
@@ -337,20 +381,37 @@ def verifier_command(
         typer.Option(help="Labelled set (JSONL); default is the bundled data/eval/verifier.jsonl."),
     ] = None,
     show_mistakes: Annotated[bool, typer.Option(help="List every item the verifier judged wrong.")] = False,
+    half: Annotated[
+        str | None,
+        typer.Option(help="Limit the error table and the mistakes to one half: dev or held-out."),
+    ] = None,
+    similarity: Annotated[
+        str,
+        typer.Option(
+            help="Similarity check: lexical (coverage share, the default) or dense (also an embedding "
+            "model's cosine; needs the `dense` extra)."
+        ),
+    ] = "lexical",
 ) -> None:
     """Balanced accuracy, precision on supported and a per-error-type table of the verifier."""
     from wirebrief.errors import WirebriefError
 
+    if half is not None and half not in HALVES:
+        typer.echo(f"error: --half must be one of {', '.join(HALVES)}, not {half!r}", err=True)
+        raise typer.Exit(2)
     try:
-        result = evaluate(read_items(data))
+        from wirebrief.verify import Verifier, similarity_backend
+
+        result = evaluate(read_items(data), Verifier(similarity=similarity_backend(similarity)))
     except WirebriefError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(exc.exit_code) from exc
-    render(result, show_mistakes)
+    render(result, show_mistakes, "dev" if half == "dev" else "held-out" if half else None)
 
 
 __all__ = [
     "ERROR_TYPES",
+    "HALVES",
     "BinaryMetrics",
     "CitedItem",
     "Judgement",
@@ -358,6 +419,7 @@ __all__ = [
     "VerifierItem",
     "binary_metrics",
     "evaluate",
+    "item_half",
     "item_records",
     "parse_item",
     "read_items",
