@@ -79,3 +79,77 @@ def test_no_sentence_repeats_within_a_part(bundle: StoryBundle) -> None:
     brief = DeterministicWriter(Settings(), load_stakeholders(), parse=_parse).write(bundle)
     keys = [(s.part, s.stakeholder, s.text) for s in brief.sentences]
     assert len(keys) == len(set(keys))
+
+
+def _two_report_bundle(first: list[str], second: list[str]) -> StoryBundle:
+    from datetime import UTC, datetime
+
+    from wirebrief.records import Article, Extraction, ReportSentence, Story, content_hash
+
+    articles, extractions = [], {}
+    for n, (outlet, texts) in enumerate((("Pacific Signal", first), ("The Lantern Post", second))):
+        article_id = f"ferry-{n}"
+        text = " ".join(texts)
+        articles.append(
+            Article(
+                id=article_id,
+                outlet=outlet,
+                title=texts[0],
+                text=text,
+                published=datetime(2026, 11, 20, 8 + n, tzinfo=UTC),
+                language="en",
+                content_hash=content_hash(text),
+                source="test",
+                url=f"https://{outlet.lower().replace(' ', '')}.example/{article_id}",
+            )
+        )
+        extractions[article_id] = Extraction(
+            article_id,
+            tuple(
+                ReportSentence(ReportSentence.make_id(article_id, i), article_id, i, t)
+                for i, t in enumerate(texts)
+            ),
+            (),
+        )
+    story = Story("s-ferry", tuple(a.id for a in articles), articles[0].published, articles[-1].published)
+    return StoryBundle(
+        story=story, articles=tuple(articles), extractions=extractions, entities={}, facts=(), categories=()
+    )
+
+
+def _disagreements(bundle: StoryBundle) -> list[str]:
+    brief = DeterministicWriter(Settings(), load_stakeholders(), parse=_parse).write(bundle)
+    return [
+        s.text for s in brief.part(BriefPart.ARTICLE) if s.text.startswith("Reports give different figures")
+    ]
+
+
+def test_figures_of_different_measures_are_not_a_disagreement() -> None:
+    """187 were aboard and 164 rescued: "rescuers" near the 187 does not make it a rescue count."""
+    bundle = _two_report_bundle(
+        [
+            "A passenger ferry carrying 187 people capsized off Romblon on Friday, and rescuers were "
+            "searching the water.",
+            "The coast guard said the weather had turned before the ferry left port.",
+        ],
+        [
+            "Rescuers pulled 164 people from the sea after the ferry capsized off Romblon.",
+            "The coast guard said it was investigating why the ferry was allowed to sail.",
+        ],
+    )
+    assert _disagreements(bundle) == []
+
+
+def test_two_counts_of_the_same_measure_are_a_disagreement() -> None:
+    bundle = _two_report_bundle(
+        [
+            "At least 12 people were killed when the ferry capsized off Romblon on Friday.",
+            "The coast guard said the weather had turned before the ferry left port.",
+        ],
+        [
+            "The ferry disaster off Romblon killed 15 people, the provincial governor said.",
+            "The coast guard said it was investigating why the ferry was allowed to sail.",
+        ],
+    )
+    (sentence,) = _disagreements(bundle)
+    assert "12" in sentence and "15" in sentence

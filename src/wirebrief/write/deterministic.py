@@ -94,6 +94,29 @@ _FIGURE = re.compile(r"\b(\d[\d,]*)\s+(?:[a-z]+\s+){0,2}?(people|persons|civilia
                      re.IGNORECASE)  # fmt: skip
 
 
+# How far from a figure its measure word may stand ("killed 12 people", "12 people were rescued").
+_MEASURE_WORDS_BEFORE, _MEASURE_WORDS_AFTER = 3, 4
+
+
+def _measure_of(text: str, figure: re.Match[str]) -> str | None:
+    """What a figure counts ("killed", "rescued"…), from the words right around it; None when no
+    measure or more than one stands there. Only the figure's neighbours count, and agent nouns are not
+    measures: in "a ferry carrying 187 people capsized, and rescuers were searching" the 187 were
+    aboard, not rescued."""
+    near = [
+        *text[: figure.start()].split()[-_MEASURE_WORDS_BEFORE:],
+        figure.group(2),
+        *text[figure.end() :].split()[:_MEASURE_WORDS_AFTER],
+    ]
+    labels: set[str] = set()
+    for raw in near:
+        word = raw.strip(".,;:!?\"'()“”‘’").lower()
+        if word.endswith(("er", "ers")):
+            continue
+        labels.update(label for stem, label in _CASUALTY_STEMS.items() if word.startswith(stem))
+    return labels.pop() if len(labels) == 1 else None
+
+
 class ParsedToken(Protocol):
     """The slice of a spaCy token the title builder reads."""
 
@@ -476,13 +499,13 @@ class DeterministicWriter:
             if article is None:
                 continue
             for sentence in extraction.sentences:
-                lowered = sentence.text.lower()
-                verbs = {label for stem, label in _CASUALTY_STEMS.items() if re.search(rf"\b{stem}", lowered)}
-                figures = _FIGURE.findall(sentence.text)
-                if len(verbs) != 1 or len(figures) != 1:
+                found = list(_FIGURE.finditer(sentence.text))
+                if len(found) != 1:
                     continue
-                number = figures[0][0].replace(",", "")
-                key = (next(iter(verbs)), number)
+                measure = _measure_of(sentence.text, found[0])
+                if measure is None:
+                    continue
+                key = (measure, found[0].group(1).replace(",", ""))
                 by_key[key].setdefault(article.independent_source, (sentence, article))
         by_measure: dict[str, list[tuple[str, ReportSentence, Article]]] = defaultdict(list)
         for (measure, number), sources in sorted(by_key.items()):
