@@ -5,7 +5,8 @@ For every gold cluster of a Multi-News style folder (``docs.jsonl.gz`` with ``do
 a brief from the cluster's documents, cut at ``--words`` words, and ROUGE-1/2/L F1 (``rouge-score``,
 Porter stemming on, averaged over clusters) is computed against the human summary. In the same run the
 lead baseline is scored the same way: the cluster's sentences in document order, first document
-first, up to the same number of words. Both use the sentences of the pipeline's own extractor.
+first, up to the same number of words. Both use the sentences of the pipeline's own extractor, and
+both see only the documents the pipeline's junk filter lets into a story.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ def summarise(
     from rich.console import Console
     from rich.table import Table
 
+    from wirebrief.cluster import is_junk
     from wirebrief.extract import Extractor
     from wirebrief.records import Article, Story, StoryBundle, content_hash
     from wirebrief.settings import load_settings
@@ -112,7 +114,9 @@ def summarise(
     ours: list[tuple[str, str]] = []
     lead: list[tuple[str, str]] = []
     for cluster_id in cluster_ids:
-        articles = tuple(clusters[cluster_id])
+        # The pipeline never lets junk (web-archive notices, tweet embeds, sign-up walls) into a story,
+        # so neither system sees it here; a cluster that is all junk keeps its documents.
+        articles = tuple(a for a in clusters[cluster_id] if is_junk(a) is None) or tuple(clusters[cluster_id])
         bundle = StoryBundle(
             story=Story(
                 cluster_id, tuple(a.id for a in articles), articles[0].published, articles[-1].published
