@@ -153,3 +153,23 @@ def test_two_counts_of_the_same_measure_are_a_disagreement() -> None:
     )
     (sentence,) = _disagreements(bundle)
     assert "12" in sentence and "15" in sentence
+
+
+def test_a_toll_in_words_and_one_in_digits_with_other_verbs_are_compared() -> None:
+    """ "Fifteen people were killed" and "12 people died and 164 were rescued" give two death tolls."""
+    bundle = _two_report_bundle(
+        [
+            "The coast guard says 12 people died and 164 were rescued after the ferry capsized off Romblon.",
+            "The coast guard said the weather had turned before the ferry left port.",
+        ],
+        [
+            "Fifteen people were killed when the ferry capsized off Romblon, the provincial office said.",
+            "The coast guard said it was investigating why the ferry was allowed to sail.",
+        ],
+    )
+    (sentence,) = _disagreements(bundle)
+    assert "reported 12" in sentence and "reported 15" in sentence
+    brief = DeterministicWriter(Settings(), load_stakeholders(), parse=_parse).write(bundle)
+    verified = Verifier().verify(brief, bundle)
+    assert verified.support is not None
+    assert sentence in {s.text for s in verified.sentences}  # "15" is supported by "Fifteen"

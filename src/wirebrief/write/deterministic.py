@@ -85,13 +85,23 @@ def _word_stem(word: str) -> str:
 
 _DATELINE = re.compile(r"^[A-Z]{2}[A-Z .'’-]*(,[^()—–]{1,20})?\s*(\([^)]{1,30}\))?\s*[—–-]{1,2}\s+")
 
+# What a count measures; "killed", "died" and "dead" are one measure (the death toll).
 _CASUALTY_STEMS = {
-    "kill": "killed", "dead": "dead", "die": "died", "death": "dead", "injur": "injured", "wound": "injured",
+    "kill": "dead", "dead": "dead", "die": "dead", "death": "dead", "injur": "injured", "wound": "injured",
     "miss": "missing", "displac": "displaced", "rescu": "rescued", "arrest": "arrested", "evacu": "evacuated",
 }  # fmt: skip
-_FIGURE = re.compile(r"\b(\d[\d,]*)\s+(?:[a-z]+\s+){0,2}?(people|persons|civilians|passengers|migrants|"
-                     r"residents|workers|soldiers|children|bodies|dead|deaths|victims|casualties)\b",
-                     re.IGNORECASE)  # fmt: skip
+# Counts written as words, as reports write small numbers ("Fifteen people were killed").
+_COUNT_WORDS = {
+    word: str(value)
+    for value, word in enumerate(
+        "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split(),
+        start=2,
+    )
+}
+_FIGURE = re.compile(rf"\b(\d[\d,]*|{'|'.join(_COUNT_WORDS)})\s+(?:[a-z]+\s+){{0,2}}?(people|persons|"
+                     r"civilians|passengers|migrants|residents|workers|soldiers|children|bodies|dead|deaths|"
+                     r"victims|casualties)\b", re.IGNORECASE)  # fmt: skip
 
 
 # How far from a figure its measure word may stand ("killed 12 people", "12 people were rescued").
@@ -499,14 +509,16 @@ class DeterministicWriter:
             if article is None:
                 continue
             for sentence in extraction.sentences:
-                found = list(_FIGURE.finditer(sentence.text))
-                if len(found) != 1:
-                    continue
-                measure = _measure_of(sentence.text, found[0])
-                if measure is None:
-                    continue
-                key = (measure, found[0].group(1).replace(",", ""))
-                by_key[key].setdefault(article.independent_source, (sentence, article))
+                counted: dict[str, set[str]] = defaultdict(set)
+                for figure in _FIGURE.finditer(sentence.text):
+                    measure = _measure_of(sentence.text, figure)
+                    if measure is not None:
+                        number = figure.group(1).replace(",", "")
+                        counted[measure].add(_COUNT_WORDS.get(number.lower(), number))
+                for measure, numbers in counted.items():
+                    if len(numbers) == 1:  # two counts of one measure in a sentence: a range or a change
+                        key = (measure, next(iter(numbers)))
+                        by_key[key].setdefault(article.independent_source, (sentence, article))
         by_measure: dict[str, list[tuple[str, ReportSentence, Article]]] = defaultdict(list)
         for (measure, number), sources in sorted(by_key.items()):
             first = min(sources.values(), key=lambda sa: (sa[1].published, sa[1].id))
