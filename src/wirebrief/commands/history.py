@@ -11,7 +11,6 @@ latest brief. Both read the membership of each story version from the store
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
@@ -22,7 +21,7 @@ from wirebrief.errors import NotFoundError
 from wirebrief.settings import Settings
 
 if TYPE_CHECKING:
-    from wirebrief.publish.changes import BriefChanges, NewReport
+    from wirebrief.publish.changes import BriefChanges, MembershipChange, NewReport
     from wirebrief.store import Store, StoryEvent, StoryVersion
 
 
@@ -48,45 +47,6 @@ class StoryHistory:
     reports: dict[str, NewReport] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class MembershipChange:
-    """Reports that joined and left a story between one of its versions and a later membership."""
-
-    since_version: str  # the older story version key
-    joined: tuple[NewReport, ...]
-    left: tuple[NewReport, ...]
-
-
-def _reports(store: Store, article_ids: Sequence[str]) -> dict[str, NewReport]:
-    from wirebrief.publish.changes import NewReport
-
-    return {
-        a.id: NewReport(article_id=a.id, outlet=a.outlet, title=a.title, published=a.published)
-        for a in store.articles(sorted(set(article_ids)))
-    }
-
-
-def _in_time_order(reports: Sequence[NewReport]) -> tuple[NewReport, ...]:
-    return tuple(sorted(reports, key=lambda r: (r.published, r.article_id)))
-
-
-def membership_change(
-    store: Store, story_id: str, since_version: str, article_ids: Sequence[str]
-) -> MembershipChange | None:
-    """The reports in ``article_ids`` that were not in story version ``since_version``, and those that
-    were and are not; None when that version's membership is not stored (an older database)."""
-    version = store.story_version(story_id, since_version)
-    if version is None or version.article_ids is None:
-        return None
-    before, after = set(version.article_ids), set(article_ids)
-    reports = _reports(store, sorted(before ^ after))
-    return MembershipChange(
-        since_version=since_version,
-        joined=_in_time_order([reports[a] for a in after - before if a in reports]),
-        left=_in_time_order([reports[a] for a in before - after if a in reports]),
-    )
-
-
 def since_latest_brief(store: Store, story_id: str) -> MembershipChange | None:
     """Reports that joined or left the story since the story version its latest brief was written from.
 
@@ -95,12 +55,16 @@ def since_latest_brief(store: Store, story_id: str) -> MembershipChange | None:
     brief = store.latest_brief(story_id)
     if brief is None:
         return None
+    from wirebrief.publish.changes import membership_change
+
     story = store.story(story_id)
     return membership_change(store, story_id, brief.story_version, story.article_ids if story else ())
 
 
 def load_history(store: Store, story_id: str) -> StoryHistory:
     """The story's membership events and brief versions; :class:`NotFoundError` for an unknown story."""
+    from wirebrief.publish.changes import reports_by_id
+
     events = tuple(store.story_history(story_id))
     versions = tuple(store.story_versions(story_id))
     briefs: list[BriefVersion] = []
@@ -127,7 +91,7 @@ def load_history(store: Store, story_id: str) -> StoryHistory:
         events=events,
         briefs=tuple(briefs),
         versions=versions,
-        reports=_reports(store, sorted(named)),
+        reports=reports_by_id(store, named),
     )
 
 

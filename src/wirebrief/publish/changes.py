@@ -47,6 +47,21 @@ class NewReport:
     title: str
     published: datetime
 
+    @classmethod
+    def of(cls, article: Article) -> NewReport:
+        return cls(
+            article_id=article.id, outlet=article.outlet, title=article.title, published=article.published
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MembershipChange:
+    """Reports that joined and left a story between one of its versions and a later membership."""
+
+    since_version: str  # the older story version key
+    joined: tuple[NewReport, ...]
+    left: tuple[NewReport, ...]
+
 
 @dataclass(frozen=True, slots=True)
 class FactChange:
@@ -123,11 +138,7 @@ def cited_fact_ids(brief: Brief) -> tuple[str, ...]:
 
 def new_reports(old: Brief, new: Brief, articles: Iterable[Article]) -> tuple[NewReport, ...]:
     """The story's reports published after ``old.as_of`` and up to ``new.as_of``, oldest first."""
-    found = [
-        NewReport(article_id=a.id, outlet=a.outlet, title=a.title, published=a.published)
-        for a in articles
-        if old.as_of < a.published <= new.as_of
-    ]
+    found = [NewReport.of(a) for a in articles if old.as_of < a.published <= new.as_of]
     return tuple(sorted(found, key=lambda r: (r.published, r.article_id)))
 
 
@@ -286,23 +297,38 @@ def load_brief_changes(store: Store, story_id: str, start: int, end: int) -> Bri
     fact_ids = sorted(set(cited_fact_ids(old)) | set(cited_fact_ids(new)))
     facts = {f.id: f for f in store.facts(fact_ids)} if fact_ids else {}
     changes = compare_briefs(old, new, articles=articles, facts=facts)
-    before = store.story_version(story_id, old.story_version)
     after = store.story_version(story_id, new.story_version)
-    if before is None or after is None or before.article_ids is None or after.article_ids is None:
-        return changes
-    joined, left = (
-        set(after.article_ids) - set(before.article_ids),
-        set(before.article_ids) - set(after.article_ids),
+    between = (
+        membership_change(store, story_id, old.story_version, after.article_ids)
+        if after is not None and after.article_ids is not None
+        else None
     )
-    reports = {
-        a.id: NewReport(article_id=a.id, outlet=a.outlet, title=a.title, published=a.published)
-        for a in store.articles(sorted(joined | left))
-    }
+    if between is None:
+        return changes
+    return replace(changes, new_reports=between.joined, left_reports=between.left, membership_stored=True)
+
+
+def reports_by_id(store: Store, article_ids: Iterable[str]) -> dict[str, NewReport]:
+    """The stored reports of ``article_ids`` (those that exist), by id."""
+    return {a.id: NewReport.of(a) for a in store.articles(sorted(set(article_ids)))}
+
+
+def membership_change(
+    store: Store, story_id: str, since_version: str, article_ids: Sequence[str]
+) -> MembershipChange | None:
+    """The reports in ``article_ids`` that were not in story version ``since_version``, and those that
+    were and are not, oldest first; None when that version's membership is not stored (an older
+    database)."""
+    version = store.story_version(story_id, since_version)
+    if version is None or version.article_ids is None:
+        return None
+    before, after = set(version.article_ids), set(article_ids)
+    reports = reports_by_id(store, before ^ after)
 
     def in_time_order(ids: set[str]) -> tuple[NewReport, ...]:
         found = (reports[i] for i in ids if i in reports)
         return tuple(sorted(found, key=lambda r: (r.published, r.article_id)))
 
-    return replace(
-        changes, new_reports=in_time_order(joined), left_reports=in_time_order(left), membership_stored=True
+    return MembershipChange(
+        since_version, joined=in_time_order(after - before), left=in_time_order(before - after)
     )
