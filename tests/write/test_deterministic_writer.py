@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from wirebrief.records import BriefPart, StoryBundle
+from wirebrief.records import BriefPart, Fact, StoryBundle
 from wirebrief.settings import Settings
 from wirebrief.verify import Verifier
 from wirebrief.write import DeterministicWriter, event_title, load_stakeholders
@@ -173,3 +173,141 @@ def test_a_toll_in_words_and_one_in_digits_with_other_verbs_are_compared() -> No
     verified = Verifier().verify(brief, bundle)
     assert verified.support is not None
     assert sentence in {s.text for s in verified.sentences}  # "15" is supported by "Fifteen"
+
+
+def _article_texts(bundle: StoryBundle) -> list[str]:
+    brief = DeterministicWriter(Settings(), load_stakeholders(), parse=_parse).write(bundle)
+    return [s.text for s in brief.part(BriefPart.ARTICLE)]
+
+
+def test_a_sentence_that_leans_back_comes_only_right_after_the_one_it_follows() -> None:
+    first = [
+        "Port workers in Rotterdam walked out on Monday over a new shift system at the container terminals.",
+        "He said the union would not accept the rota without a pay rise for night shifts.",
+        "The terminal operator said ships were being diverted to Antwerp while the strike lasted.",
+    ]
+    second = [
+        "A strike by port workers in Rotterdam halted loading at the container terminals on Monday.",
+        "The union's spokesman, Joost Veenstra, said the new shift system put safety at risk.",
+        "The terminal operator said the walkout had left dozens of ships waiting off the coast.",
+    ]
+    texts = _article_texts(_two_report_bundle(first, second))
+    leaning = first[1]  # kept, with the sentence that says who "he" is right before it
+    assert leaning in texts and texts[texts.index(leaning) - 1] == first[0]
+
+
+def test_a_quotation_running_over_sentences_is_taken_whole_or_not_at_all() -> None:
+    first = [
+        "The transport minister said the ferry had been cleared to sail despite the storm warning.",
+        '"We will find out who allowed this ship to leave port.',
+        'Families deserve answers and they will get them," she told reporters in Manila.',
+        "The coast guard said the weather had turned before the ferry left port.",
+    ]
+    second = [
+        "The ferry capsized off Romblon after leaving port despite a storm warning, officials said.",
+        "The coast guard said it was investigating why the ferry had been allowed to sail.",
+    ]
+    texts = _article_texts(_two_report_bundle(first, second))
+    opening, closing = first[1], first[2]
+    assert (opening in texts) == (closing in texts)
+    if opening in texts:  # with the sentence that names "she" before it
+        assert texts.index(opening) == texts.index(first[0]) + 1
+        assert texts.index(closing) == texts.index(opening) + 1
+
+
+def test_only_the_articles_opening_sentence_keeps_a_wire_dateline() -> None:
+    first = [
+        "MANILA (CPA) — A ferry carrying 187 people capsized off Romblon on Friday, the coast guard said.",
+        "The coast guard said the weather had turned before the ferry left port.",
+    ]
+    second = [
+        "ROMBLON, Philippines (CPA) — Rescuers pulled 164 people from the sea after the ferry capsized.",
+        "The coast guard said it was investigating why the ferry had been allowed to sail.",
+    ]
+    texts = _article_texts(_two_report_bundle(first, second))
+    with_dateline = [t for t in texts if "(CPA) —" in t]
+    assert with_dateline in ([], [texts[0]])
+    assert any(t.startswith("Rescuers pulled 164 people") for t in texts)
+
+
+def _stakeholder_bundle(
+    sentences: list[str], mentions_of: dict[str, str], facts: tuple[Fact, ...]
+) -> StoryBundle:
+    """A one-report story whose sentences mention the given country ids (by the name in the text)."""
+    from dataclasses import replace
+
+    from wirebrief.records import Entity, EntityKind, Extraction, Mention
+
+    base = _two_report_bundle(sentences, sentences[:1])
+    extractions = {}
+    for article_id, extraction in base.extractions.items():
+        mentions = [
+            Mention(
+                s.id, article_id, name, "GPE", s.text.index(name), s.text.index(name) + len(name), entity_id
+            )
+            for s in extraction.sentences
+            for name, entity_id in mentions_of.items()
+            if name in s.text
+        ]
+        extractions[article_id] = Extraction(article_id, extraction.sentences, tuple(mentions))
+    entities = {e: Entity(e, name, EntityKind.COUNTRY) for name, e in mentions_of.items()}
+    return replace(base, extractions=extractions, entities=entities, facts=facts)
+
+
+def _advisory(country_id: str, name: str, level: str) -> Fact:
+    from dataclasses import replace
+
+    from conftest import ADVISORY
+
+    return replace(
+        ADVISORY,
+        id=f"f-advisory-{country_id}",
+        subject_id=country_id,
+        subject_name=name,
+        value=level,
+        statement=f"The U.S. Department of State rates {name} at Level {level} in its travel advisory dated "
+        "2025-06-12.",
+    )
+
+
+def _paragraphs(bundle: StoryBundle) -> dict[str, list[str]]:
+    brief = DeterministicWriter(Settings(), load_stakeholders(), parse=_parse).write(bundle)
+    out: dict[str, list[str]] = {}
+    for sentence in brief.part(BriefPart.STAKEHOLDER):
+        out.setdefault(sentence.stakeholder or "", []).append(sentence.text)
+    return out
+
+
+def test_one_common_word_does_not_make_a_stakeholder_paragraph() -> None:
+    """ "closed my eyes" holds a travel keyword, but says nothing to travellers: no paragraph, though
+    the story has a travel advisory for a country it names elsewhere."""
+    bundle = _stakeholder_bundle(
+        [
+            "Rovers won the cup final in Brisbane on Saturday with a penalty in the last minute.",
+            '"I just attacked the ball and closed my eyes," the goalkeeper said after the final whistle.',
+            "The club's fans celebrated in the streets of Brisbane until the early hours of Sunday.",
+        ],
+        {"Brisbane": "iso3166:AU"},
+        (_advisory("iso3166:AU", "Australia", "1"),),
+    )
+    assert "Travellers" not in _paragraphs(bundle)
+
+
+def test_a_record_leads_one_stakeholder_paragraph_at_most() -> None:
+    bundle = _stakeholder_bundle(
+        [
+            "An Iraqi militia threatened US citizens in Iraq on Tuesday, and the embassy urged travellers "
+            "to leave on commercial flights.",
+            "Foreign companies in Iraq said they were moving staff and contractors out of Baghdad.",
+            "Aid agencies in Iraq said they had suspended relief convoys to displaced families.",
+        ],
+        {"Iraq": "iso3166:IQ"},
+        (_advisory("iso3166:IQ", "Iraq", "4"),),
+    )
+    paragraphs = _paragraphs(bundle)
+    assert {"Travellers", "Businesses with staff in the region", "Humanitarian organisations"} <= set(
+        paragraphs
+    )
+    advisory = _advisory("iso3166:IQ", "Iraq", "4").statement
+    assert sum(advisory in texts for texts in paragraphs.values()) == 1
+    assert paragraphs["Travellers"][0] == advisory  # the first stakeholder that follows it gets it

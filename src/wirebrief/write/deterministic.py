@@ -18,9 +18,11 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
 import numpy as np
+from nltk.stem.porter import PorterStemmer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -30,6 +32,7 @@ from wirebrief.records import (
     BriefPart,
     BriefSentence,
     Citation,
+    EntityKind,
     Fact,
     ReportSentence,
     Stakeholder,
@@ -85,6 +88,18 @@ def _word_stem(word: str) -> str:
 
 _DATELINE = re.compile(r"^[A-Z]{2}[A-Z .'’-]*(,[^()—–]{1,20})?\s*(\([^)]{1,30}\))?\s*[—–-]{1,2}\s+")
 
+
+def _without_dateline(text: str) -> str:
+    """The sentence without a leading wire dateline, capitalised; the text itself if nothing is left."""
+    rest = _DATELINE.sub("", text, count=1)
+    return rest[:1].upper() + rest[1:] if rest.strip() else text
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    """Share of the smaller set found in the other."""
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
 # What a count measures; "killed", "died" and "dead" are one measure (the death toll).
 _CASUALTY_STEMS = {
     "kill": "dead", "dead": "dead", "die": "dead", "death": "dead", "injur": "injured", "wound": "injured",
@@ -127,6 +142,42 @@ def _measure_of(text: str, figure: re.Match[str]) -> str | None:
     return labels.pop() if len(labels) == 1 else None
 
 
+# A passage is at most this long; a redundancy above this cosine with a chosen passage skips a passage.
+_PASSAGE_MAX_SENTENCES, _PASSAGE_MAX_WORDS = 4, 120
+_PASSAGE_REDUNDANCY = 0.4
+# Where a quotation mark opens rather than closes: after a space or an opening bracket or dash.
+_BEFORE_OPENING_QUOTE = frozenset(" \t\n([{—–-/")
+
+
+def _quote_depth(text: str, depth: int) -> tuple[int, bool]:
+    """The quotation depth after ``text`` starting at ``depth``, and whether a closing mark came with
+    no quotation open (the sentence ends a quote an earlier sentence began).
+
+    Curly marks say which way they face; a straight mark opens after a space and before a word,
+    closes otherwise, and toggles when it stands alone between spaces."""
+    orphan_close = False
+    for k, mark in enumerate(text):
+        if mark not in '"“”':
+            continue
+        if mark == "“":
+            opening = True
+        elif mark == "”":
+            opening = False
+        else:
+            before = text[k - 1] if k else " "
+            after = text[k + 1] if k + 1 < len(text) else " "
+            opening = before in _BEFORE_OPENING_QUOTE and not after.isspace()
+            if before in _BEFORE_OPENING_QUOTE and after.isspace():
+                opening = depth == 0
+        if opening:
+            depth += 1
+        elif depth:
+            depth -= 1
+        else:
+            orphan_close = True
+    return depth, orphan_close
+
+
 class ParsedToken(Protocol):
     """The slice of a spaCy token the title builder reads."""
 
@@ -153,6 +204,36 @@ class _Candidate:
     sentence: ReportSentence
     article: Article
     score: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Passage:
+    """Consecutive sentences of one report that read only together: an opening sentence and those that
+    lean on it ("He added …", the rest of a quotation it opens). The article picks whole passages, so a
+    sentence that needs its context arrives with it and none dangles."""
+
+    article: Article
+    sentences: tuple[ReportSentence, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+    @property
+    def start(self) -> int:
+        return self.sentences[0].index
+
+
+@dataclass(frozen=True, slots=True)
+class _Material:
+    """What the writer works from: one report per family, its usable sentences scored for the title and
+    the stakeholders, and its passages with their scores and pairwise similarity for the article."""
+
+    representatives: list[Article]
+    candidates: list[_Candidate]
+    passages: list[_Passage]
+    passage_scores: np.ndarray
+    passage_similarity: np.ndarray
 
 
 def _words(text: str) -> list[str]:
@@ -328,6 +409,51 @@ def event_title(doc: Any) -> str | None:
     return title[0].upper() + title[1:]
 
 
+# A report sentence concerns a stakeholder when it shows at least this much evidence: a named country
+# of its own counts two, each distinct keyword (by stem) and each entity kind it follows one. One
+# common word alone ("closed my eyes") is not enough, unless the sentence names the subject of a
+# record the stakeholder follows.
+_STAKEHOLDER_MIN_EVIDENCE = 2
+_stemmer = PorterStemmer()
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return str(_stemmer.stem(word))
+
+
+def _stems(text: str) -> list[str]:
+    return [_stem(w) for w in _words(text.lower())]
+
+
+@dataclass(frozen=True, slots=True)
+class _StakeholderInterest:
+    """A stakeholder's interests in the form sentences are matched against."""
+
+    keyword_stems: frozenset[str]
+    phrase_stems: tuple[str, ...]  # keywords of several words, matched as stemmed phrases
+    countries: frozenset[str]
+    entity_kinds: frozenset[EntityKind]
+
+    @classmethod
+    def of(cls, stakeholder: Stakeholder) -> _StakeholderInterest:
+        stems = [" ".join(_stems(k)) for k in stakeholder.keywords]
+        return cls(
+            frozenset(s for s in stems if s and " " not in s),
+            tuple(s for s in stems if " " in s),
+            frozenset(stakeholder.countries),
+            frozenset(stakeholder.entity_kinds),
+        )
+
+    def evidence(self, stems: list[str], entity_ids: set[str], kinds: set[EntityKind]) -> int:
+        joined = " ".join(stems)
+        score = len(self.keyword_stems.intersection(stems))
+        score += sum(1 for phrase in self.phrase_stems if f" {phrase} " in f" {joined} ")
+        score += 2 * sum(1 for e in entity_ids if e.removeprefix("iso3166:") in self.countries)
+        score += len(kinds & self.entity_kinds)
+        return score
+
+
 class DeterministicWriter:
     """Writes a six-part brief from a story bundle; see the module docstring."""
 
@@ -375,42 +501,85 @@ class DeterministicWriter:
             return False
         return text.rstrip()[-1:] in {".", '"', "”", "!"}
 
-    def _score(self, candidates: list[_Candidate]) -> tuple[list[_Candidate], np.ndarray]:
-        texts = [c.sentence.text for c in candidates]
-        vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, norm="l2")
-        matrix = vectorizer.fit_transform(texts)
-        centroid = np.asarray(matrix.mean(axis=0)).ravel()
-        norm = np.linalg.norm(centroid)
-        centrality = (matrix @ centroid) / norm if norm else np.zeros(len(texts))
-        scored = []
-        for candidate, value in zip(candidates, np.asarray(centrality).ravel(), strict=True):
-            # Wire style puts the news first: an early sentence of a report gets a small bonus.
-            position_bonus = 0.6 / (1 + candidate.sentence.index)
-            scored.append(_Candidate(candidate.sentence, candidate.article, float(value) + position_bonus))
-        dense = matrix.toarray()
-        return scored, dense
+    @staticmethod
+    def _leans_back(sentence: ReportSentence) -> bool:
+        """Whether the sentence needs the one before it ("He added …", "This comes …")."""
+        return _first_word(sentence.text) in _DANGLING_OPENERS or bool(_PRONOUN_SPEAKER.search(sentence.text))
 
-    def _select(self, scored: list[_Candidate], vectors: np.ndarray, limit: int, max_words: int) -> list[int]:
-        """Maximal marginal relevance: central sentences that do not repeat each other, until the
-        sentence or word budget is spent (the sentence that crosses the word budget is kept)."""
+    @staticmethod
+    def _complete(sentence: ReportSentence) -> bool:
+        """A whole sentence of reasonable length, not a heading or a fragment cut by the splitter."""
+        return 4 <= len(_words(sentence.text)) <= 80 and sentence.text.rstrip()[-1:] in {
+            ".",
+            '"',
+            "”",
+            "!",
+            "?",
+        }
+
+    def _passages(self, article: Article, sentences: Sequence[ReportSentence]) -> list[_Passage]:
+        """The report cut into passages (see ``_Passage``). A passage is kept only when it opens
+        without leaning back, closes every quotation it opens, and stays short; the rest is never used."""
+
+        @dataclass(slots=True)
+        class Group:
+            sentences: list[ReportSentence]
+            opens_cleanly: bool
+            depth: int  # quotation marks left open after the last sentence
+
+        groups: list[Group] = []
+        for sentence in sentences:
+            last = groups[-1] if groups else None
+            depth_after, closes_earlier_quote = _quote_depth(sentence.text, last.depth if last else 0)
+            if (
+                last is not None
+                and len(last.sentences) < _PASSAGE_MAX_SENTENCES
+                and (self._leans_back(sentence) or last.depth > 0 or closes_earlier_quote)
+            ):
+                last.sentences.append(sentence)
+                last.depth = depth_after
+                continue
+            depth, closes_earlier_quote = _quote_depth(sentence.text, 0)
+            opens_cleanly = not self._leans_back(sentence) and not closes_earlier_quote
+            groups.append(Group([sentence], opens_cleanly, depth))
+        # A quotation whose pronoun speaker comes at its close ('"We will …. Families …," she said')
+        # names that speaker in the passage before it: the two belong together.
+        joined: list[Group] = []
+        for group in groups:
+            opens_quote = group.sentences[0].text.lstrip()[:1] in {'"', "“"}
+            pronoun_speaker = any(_PRONOUN_SPEAKER.search(s.text) for s in group.sentences)
+            if joined and opens_quote and pronoun_speaker:
+                joined[-1].sentences.extend(group.sentences)
+                joined[-1].depth = group.depth
+            else:
+                joined.append(group)
+        return [
+            _Passage(article, tuple(group.sentences))
+            for group in joined
+            if group.opens_cleanly
+            and group.depth == 0
+            and len(group.sentences) <= _PASSAGE_MAX_SENTENCES
+            and sum(len(s.text.split()) for s in group.sentences) <= _PASSAGE_MAX_WORDS
+            and all(self._complete(s) for s in group.sentences)
+        ]
+
+    def _select(self, material: _Material, max_sentences: int, max_words: int) -> list[_Passage]:
+        """Greedy by score: the most central passages, each unlike those already taken, until the word
+        budget is spent (the passage that crosses it is kept) or the sentence limit would be passed."""
         chosen: list[int] = []
-        words = 0
-        remaining = set(range(len(scored)))
-        while remaining and len(chosen) < limit and words < max_words:
-            best, best_value = -1, -np.inf
-            for i in sorted(remaining):
-                redundancy = max((float(vectors[i] @ vectors[j]) for j in chosen), default=0.0)
-                if redundancy > 0.55:
-                    continue
-                value = 0.7 * scored[i].score - 0.3 * redundancy
-                if value > best_value:
-                    best, best_value = i, value
-            if best < 0:
+        words = sentences = 0
+        for i in np.argsort(-material.passage_scores, kind="stable"):
+            if words >= max_words:
                 break
-            chosen.append(best)
-            words += len(scored[best].sentence.text.split())
-            remaining.discard(best)
-        return chosen
+            passage = material.passages[i]
+            if sentences + len(passage.sentences) > max_sentences:
+                continue
+            if chosen and float(material.passage_similarity[i, chosen].max()) > _PASSAGE_REDUNDANCY:
+                continue
+            chosen.append(int(i))
+            words += len(passage.text.split())
+            sentences += len(passage.sentences)
+        return [material.passages[i] for i in chosen]
 
     # ------------------------------------------------------------------------------------- the parts
 
@@ -451,29 +620,31 @@ class DeterministicWriter:
         title = ReportSentence.title_of(best)
         return BriefSentence(BriefPart.HEADLINE, best.title, (Citation("sentence", title.id),))
 
-    def _article(
-        self, scored: list[_Candidate], vectors: np.ndarray, facts: Sequence[Fact], max_words: int
-    ) -> list[BriefSentence]:
-        limit = self.settings.article_max_sentences
+    def _article(self, material: _Material, facts: Sequence[Fact], max_words: int) -> list[BriefSentence]:
         picked = sorted(
-            self._select(scored, vectors, limit, max_words),
-            key=lambda i: (scored[i].article.published, scored[i].article.id, scored[i].sentence.index),
+            self._select(material, self.settings.article_max_sentences, max_words),
+            key=lambda p: (p.article.published, p.article.id, p.start),
         )
-        paragraphs: list[list[_Candidate]] = []
-        for i in picked:
-            candidate = scored[i]
+        # A passage is a paragraph; passages of one report in a row share one, up to four sentences.
+        paragraphs: list[list[_Passage]] = []
+        for passage in picked:
             last = paragraphs[-1] if paragraphs else None
-            if last and last[-1].article.id == candidate.article.id and len(last) < 3:
-                last.append(candidate)
+            if (
+                last
+                and last[-1].article.id == passage.article.id
+                and sum(len(p.sentences) for p in last) + len(passage.sentences) <= _PASSAGE_MAX_SENTENCES
+            ):
+                last.append(passage)
             else:
-                paragraphs.append([candidate])
-        # Single-sentence paragraphs in a row read as a list of fragments: join neighbours up to three.
-        merged: list[list[_Candidate]] = []
+                paragraphs.append([passage])
+        # One-sentence paragraphs in a row read as a list of fragments: join neighbours up to three.
+        merged: list[list[_Passage]] = []
         for paragraph in paragraphs:
+            size = sum(len(p.sentences) for p in paragraph)
             if (
                 merged
-                and len(merged[-1]) + len(paragraph) <= 3
-                and (len(paragraph) == 1 or len(merged[-1]) == 1)
+                and (size == 1 or sum(len(p.sentences) for p in merged[-1]) == 1)
+                and (sum(len(p.sentences) for p in merged[-1]) + size <= 3)
             ):
                 merged[-1].extend(paragraph)
             else:
@@ -481,13 +652,15 @@ class DeterministicWriter:
         merged = merged[:7]
         out: list[BriefSentence] = []
         for number, paragraph in enumerate(merged):
-            for candidate in paragraph:
+            for sentence in (s for p in paragraph for s in p.sentences):
+                text = sentence.text
+                # Where a report was filed ("BASRA (CPA) — ") belongs at the head of a report, not in the
+                # middle of a synthesis: only the article's opening sentence keeps its dateline.
+                if out:
+                    text = _without_dateline(text)
                 out.append(
                     BriefSentence(
-                        BriefPart.ARTICLE,
-                        candidate.sentence.text,
-                        (Citation("sentence", candidate.sentence.id),),
-                        paragraph=number,
+                        BriefPart.ARTICLE, text, (Citation("sentence", sentence.id),), paragraph=number
                     )
                 )
         # Fold the two most relevant reference records into the article as its closing paragraph.
@@ -555,56 +728,77 @@ class DeterministicWriter:
     def _stakeholders(
         self, bundle: StoryBundle, candidates: list[_Candidate], used: set[str], facts: Sequence[Fact]
     ) -> list[BriefSentence]:
+        """A paragraph per stakeholder the story concerns, from the report sentences that touch its
+        interests, led by at most one reference record of a kind it follows.
+
+        A stakeholder gets a paragraph only when some report sentence concerns it: a record alone says
+        nothing about what the story means for it. A record leads one paragraph at most (the travel
+        advisory is not repeated under every heading), and it is about a subject the stakeholder's
+        sentences name, or one of the story's top-ranked records."""
         story_slugs = {c.slug for c in bundle.categories}
         mentions_by_sentence: dict[str, set[str]] = defaultdict(set)
         for extraction in bundle.extractions.values():
             for mention in extraction.mentions:
                 if mention.entity_id:
                     mentions_by_sentence[mention.sentence_id].add(mention.entity_id)
+        top_facts = {f.id for f in facts[: self.settings.max_insights]}
+        stems = {c.sentence.id: _stems(c.sentence.text) for c in candidates}
+        facts_used: set[str] = set()
         out: list[BriefSentence] = []
         paragraph = 0
         for stakeholder in self.stakeholders:
-            if stakeholder.categories and not story_slugs & set(stakeholder.categories):
+            # An unclassified story is not ruled out by category: nothing says it is off the list.
+            if stakeholder.categories and story_slugs and not story_slugs & set(stakeholder.categories):
                 continue
-            chosen_facts = [
-                f for f in facts if any(fnmatch.fnmatch(f.predicate, p) for p in stakeholder.fact_predicates)
-            ][:2]
-            keywords = {w.lower() for w in stakeholder.keywords}
+            interest = _StakeholderInterest.of(stakeholder)
+            followed = [
+                f
+                for f in facts
+                if f.id not in facts_used
+                and any(fnmatch.fnmatch(f.predicate, p) for p in stakeholder.fact_predicates)
+            ]
+            followed_subjects = {f.subject_id for f in followed}
             relevant: list[tuple[int, float, _Candidate]] = []
             for candidate in candidates:
-                words = {w.lower() for w in _words(candidate.sentence.text)}
-                hits = len(words & keywords) + sum(
-                    1 for k in keywords if " " in k and k in candidate.sentence.text.lower()
-                )
                 entity_ids = mentions_by_sentence.get(candidate.sentence.id, set())
-                if stakeholder.countries:
-                    hits += sum(1 for e in entity_ids if e.removeprefix("iso3166:") in stakeholder.countries)
-                if stakeholder.entity_kinds:
-                    hits += sum(
-                        1
-                        for e in entity_ids
-                        if (entity := bundle.entities.get(e)) is not None
-                        and entity.kind in stakeholder.entity_kinds
-                    )
-                if hits:
+                kinds = {entity.kind for e in entity_ids if (entity := bundle.entities.get(e)) is not None}
+                evidence = interest.evidence(stems[candidate.sentence.id], entity_ids, kinds)
+                # One sign of interest is enough in a sentence naming the subject of a record the
+                # stakeholder follows ("US citizens in Iraq" beside Iraq's travel advisory).
+                if evidence >= _STAKEHOLDER_MIN_EVIDENCE or (evidence and entity_ids & followed_subjects):
                     fresh = 0 if candidate.sentence.id in used else 1
-                    relevant.append((fresh, hits + candidate.score, candidate))
-            relevant.sort(key=lambda r: (-r[0], -r[1], r[2].sentence.id))
-            picked_sentences = [r[2] for r in relevant[: 3 - min(len(chosen_facts), 1)]]
-            if not chosen_facts and not picked_sentences:
+                    relevant.append((fresh, evidence + candidate.score, candidate))
+            if not relevant:
                 continue
-            for fact in chosen_facts[:1]:
+            relevant.sort(key=lambda r: (-r[0], -r[1], r[2].sentence.id))
+            # Two reports often state the same thing ("The quake killed 12 …", "The earthquake killed 12
+            # …"): a sentence sharing most of its stems with one already picked adds nothing.
+            distinct: list[_Candidate] = []
+            for _, _, candidate in relevant:
+                words = set(stems[candidate.sentence.id])
+                if all(_overlap(words, set(stems[c.sentence.id])) < 0.6 for c in distinct):
+                    distinct.append(candidate)
+                if len(distinct) == 3:
+                    break
+            picked = distinct[:2]
+            named = {e for c in picked for e in mentions_by_sentence.get(c.sentence.id, set())}
+            matching = [f for f in followed if f.subject_id in named or f.id in top_facts]
+            matching.sort(key=lambda f: f.subject_id not in named)  # stable: keeps the facts' ranking
+            for fact in matching[:1]:
+                facts_used.add(fact.id)
                 out.append(
                     BriefSentence(
                         BriefPart.STAKEHOLDER, fact.statement, (Citation("fact", fact.id),),
                         paragraph=paragraph, stakeholder=stakeholder.name,
                     )
                 )  # fmt: skip
-            for candidate in sorted(picked_sentences, key=lambda c: (c.article.published, c.sentence.id)):
+            if not matching:
+                picked = distinct
+            for candidate in sorted(picked, key=lambda c: (c.article.published, c.sentence.id)):
                 out.append(
                     BriefSentence(
                         BriefPart.STAKEHOLDER,
-                        candidate.sentence.text,
+                        _without_dateline(candidate.sentence.text),
                         (Citation("sentence", candidate.sentence.id),),
                         paragraph=paragraph,
                         stakeholder=stakeholder.name,
@@ -615,29 +809,55 @@ class DeterministicWriter:
 
     # ------------------------------------------------------------------------------------------ write
 
-    def _candidates(self, bundle: StoryBundle) -> tuple[list[Article], list[_Candidate], np.ndarray]:
-        """Usable sentences of one article per family, scored for centrality, with their vectors."""
+    def _material(self, bundle: StoryBundle) -> _Material:
+        """One TF-IDF fit over every sentence of one report per family: sentences and passages are
+        scored by their similarity to that centroid, the story's centre of gravity."""
         representatives = self._representatives(bundle) or sorted(bundle.articles, key=lambda a: a.published)
-        candidates = [
-            _Candidate(sentence, article)
+        sentences = [
+            (article, sentence)
             for article in representatives
             if article.id in bundle.extractions
             for sentence in bundle.extractions[article.id].sentences
+        ]
+        if not sentences:
+            return _Material(representatives, [], [], np.zeros(0), np.zeros((0, 0)))
+        vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, norm="l2")
+        try:
+            matrix = vectorizer.fit_transform([sentence.text for _, sentence in sentences])
+        except ValueError:  # nothing but stop words: no centre to measure against
+            return _Material(representatives, [], [], np.zeros(0), np.zeros((0, 0)))
+        centroid = np.asarray(matrix.mean(axis=0)).ravel()
+        centroid /= np.linalg.norm(centroid) or 1.0
+        centrality = np.asarray(matrix @ centroid).ravel()
+        candidates = [
+            # Wire style puts the news first: an early sentence of a report gets a small bonus.
+            _Candidate(sentence, article, float(value) + 0.6 / (1 + sentence.index))
+            for (article, sentence), value in zip(sentences, centrality, strict=True)
             if self._usable(sentence)
         ]
-        if not candidates:
-            return representatives, [], np.zeros((0, 0))
-        scored, vectors = self._score(candidates)
-        return representatives, scored, vectors
+        passages = [
+            passage
+            for article in representatives
+            if article.id in bundle.extractions
+            for passage in self._passages(article, bundle.extractions[article.id].sentences)
+        ]
+        if not passages:
+            return _Material(representatives, candidates, [], np.zeros(0), np.zeros((0, 0)))
+        passage_matrix = vectorizer.transform([p.text for p in passages])
+        starts = np.array([p.start for p in passages], dtype=float)
+        # Centrality, damped gently by how far into its report a passage starts.
+        scores = np.asarray(passage_matrix @ centroid).ravel() / np.sqrt(1.0 + starts)
+        similarity = (passage_matrix @ passage_matrix.T).toarray()
+        return _Material(representatives, candidates, passages, scores, similarity)
 
     def article_sentences(self, bundle: StoryBundle, max_words: int | None = None) -> list[BriefSentence]:
         """The article part alone (what `wirebrief eval summarise` measures)."""
-        _, scored, vectors = self._candidates(bundle)
         budget = max_words or self.settings.article_max_words
-        return self._article(scored, vectors, list(bundle.facts), budget) if scored else []
+        return self._article(self._material(bundle), list(bundle.facts), budget)
 
     def write(self, bundle: StoryBundle) -> Brief:
-        representatives, scored, vectors = self._candidates(bundle)
+        material = self._material(bundle)
+        representatives, scored = material.representatives, material.candidates
         facts = list(bundle.facts)
         sentences: list[BriefSentence] = []
         title = None
@@ -648,7 +868,7 @@ class DeterministicWriter:
         sentences.append(title or BriefSentence(BriefPart.TITLE, headline.text, headline.citations))
         sentences.append(headline)
         article_part = (
-            self._article(scored, vectors, facts, self.settings.article_max_words) if scored else []
+            self._article(material, facts, self.settings.article_max_words) if material.passages else []
         )
         disagreement_paragraph = max((s.paragraph for s in article_part), default=-1) + 1
         article_part += self._disagreements(bundle, disagreement_paragraph)
