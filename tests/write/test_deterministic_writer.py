@@ -39,6 +39,15 @@ def _parse(text: str) -> Any:
         ("Rescue teams pulled 40 survivors from the rubble in Arequipa.", "Rescue teams pull 40 survivors"),
         ("The central bank raised its key rate to 0.75 percent.", "Central bank raises key rate"),
         ("The army did not confirm the deaths.", "Army does not confirm deaths"),
+        (
+            "Delta Quay Terminals restarted part of its automated container terminal in Rotterdam.",
+            "Delta Quay Terminals restart part of automated container terminal",
+        ),
+        (
+            "A new U.S. rule on exports of high-bandwidth memory puts South Korea's biggest chipmakers under "
+            "pressure.",
+            "New U.S. rule puts South Korea's biggest chipmakers under pressure",
+        ),
     ],
 )
 def test_event_title_is_who_does_what_in_present_tense(sentence: str, title: str) -> None:
