@@ -18,6 +18,8 @@ at every size on the way (the stream up to 10k articles is the first 10k of the 
 run gives every size): the stream's plan is built first, then the clock (process CPU time, the
 measure of one core; wall time is shown beside it) runs around embedding and ``StoryClusterer.add``
 only. Peak memory is the worker's peak resident size so far minus its size before clustering.
+Retired stories are handed over through ``on_retire`` and forgotten, as a live deployment would store
+them (``--keep-retired`` keeps them in the clusterer instead).
 Besides the average over the whole stream so far, each row shows the time per article over the last
 10 % of it (the marginal cost at that size). Rows are printed as they come, so an interrupted run
 still shows the sizes it reached.
@@ -133,7 +135,7 @@ def _embedder(variant: str) -> Any:
     return embedder
 
 
-def worker(sizes: list[int], variant: str, per_day: float, seed: int) -> None:
+def worker(sizes: list[int], variant: str, per_day: float, seed: int, keep_retired: bool) -> None:
     """Cluster one stream of ``max(sizes)`` articles; print a JSON line at every size in ``sizes``."""
     from wirebrief.cluster import Signals, StoryClusterer
     from wirebrief.cluster.dense import dense_text
@@ -143,7 +145,19 @@ def worker(sizes: list[int], variant: str, per_day: float, seed: int) -> None:
     paragraphs = load_paragraphs()
     plan = plan_stream(max(sizes), len(paragraphs), per_day, seed)
     embedder = _embedder(variant)
-    clusterer = StoryClusterer(Settings.model_validate({}), signals=signals, embedder=embedder)
+    # As on a live stream, stories that leave the index are handed over (to storage) and forgotten,
+    # unless --keep-retired keeps them all in the clusterer (as before that hand-over existed).
+    handed_over: list[int] = [0]
+
+    def hand_over(story: object) -> None:
+        handed_over[0] += 1
+
+    clusterer = StoryClusterer(
+        Settings.model_validate({}),
+        signals=signals,
+        embedder=embedder,
+        on_retire=None if keep_retired else hand_over,
+    )
     checkpoints = sorted(sizes)
     # The window over which the marginal cost is measured: the last 10 % before each checkpoint.
     window_starts = {size - size // 10: size for size in checkpoints if size >= 10}
@@ -170,7 +184,7 @@ def worker(sizes: list[int], variant: str, per_day: float, seed: int) -> None:
                 "wall_s": wall,
                 "window_us": (cpu - window_cpu.get(count, 0.0)) / max(1, window) * 1e6,
                 "peak_mib": max(0, peak_kib - before_kib) / 1024,
-                "stories": len(clusterer.stories()),
+                "stories": len(clusterer.stories()) + handed_over[0],
                 "junk": len(clusterer.junk),
             }
             print(json.dumps(result), flush=True)
@@ -178,9 +192,10 @@ def worker(sizes: list[int], variant: str, per_day: float, seed: int) -> None:
                 return
 
 
-def run_variant(variant: str, sizes: list[int], per_day: float, seed: int) -> None:
+def run_variant(variant: str, sizes: list[int], per_day: float, seed: int, keep_retired: bool) -> None:
     """Run one variant's worker and print a table row for each size as it is reached."""
     command = [sys.executable, __file__, "--worker", variant, "--per-day", str(per_day), "--seed", str(seed)]
+    command += ["--keep-retired"] if keep_retired else []
     command += ["--sizes", *map(str, sizes)]
     # One core: the model runtimes must not spread over more threads than the clock can see fairly.
     environment = os.environ | {
@@ -218,14 +233,23 @@ def main() -> None:
     )
     parser.add_argument("--per-day", type=float, default=2_000.0, help="reports a day in the stream")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--keep-retired",
+        action="store_true",
+        help="keep retired stories in the clusterer instead of handing them over (memory then grows)",
+    )
     parser.add_argument("--worker", choices=VARIANTS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.sizes, args.worker, args.per_day, args.seed)
+        worker(args.sizes, args.worker, args.per_day, args.seed, args.keep_retired)
         return
     if not DOCS.exists():
         sys.exit(f"skipped: {DOCS} is absent (the shared evaluation data is needed to build the streams)")
-    print(f"{args.per_day:.0f} reports/day, window 4 days; one core (process CPU time)")
+    kept = "retired stories kept" if args.keep_retired else "retired stories handed over"
+    print(
+        f"{args.per_day:.0f} reports/day, window 4 days, IDF over 30 days, {kept}; "
+        "one core (process CPU time)"
+    )
     print(
         "| variant | articles | articles/s (CPU) | articles/s (wall) | µs/article (CPU) "
         "| µs/article, last 10 % | µs/article ÷ first size | peak MiB | stories | junk |"
@@ -235,7 +259,7 @@ def main() -> None:
         sizes = args.sizes
         if variant in SLOW_VARIANTS:
             sizes = sorted({min(size, args.slow_max) for size in sizes})
-        run_variant(variant, sizes, args.per_day, args.seed)
+        run_variant(variant, sizes, args.per_day, args.seed, args.keep_retired)
 
 
 if __name__ == "__main__":

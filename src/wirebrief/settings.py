@@ -116,6 +116,12 @@ class Settings(BaseSettings):
     cluster_window_days: float = Field(
         4.0, gt=0, description="A story closes after this long without reports."
     )
+    cluster_idf_window_days: float = Field(
+        30.0,
+        gt=0,
+        description="Term rarity (IDF) counts the articles of this many days only, so memory stays flat "
+        "on an endless stream.",
+    )
     cluster_dense: bool = Field(
         False,
         description="Add the dense-embedding signal (model: `cluster_embedder`) to story clustering; needs "

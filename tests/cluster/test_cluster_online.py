@@ -144,3 +144,29 @@ def test_a_report_in_another_language_joins_on_shared_names_and_numbers() -> Non
         make_article("fr2", VINEYARD_FR, hours=3, language="fr"),
     ]
     assert _membership(cluster_articles(articles, settings())) == {("en1", "fr1"), ("en2",), ("fr2",)}
+
+
+def test_retired_stories_are_handed_over_and_forgotten() -> None:
+    """With ``on_retire`` a story that leaves the index is handed over and the clusterer keeps nothing
+    of it; ``cluster_articles`` collects them and returns the same stories as a clusterer that keeps all."""
+    texts = [QUAKE_A, CHIPS, ELECTION, QUAKE_B]
+    # A new event every 3 days, each with a follow-up a day later: with a 2-day window, early stories
+    # close and, RETENTION_WINDOWS later, retire.
+    articles = []
+    for n in range(12):
+        articles.append(make_article(f"e{n:02d}-1", texts[n % 4], hours=72 * n))
+        articles.append(make_article(f"e{n:02d}-2", texts[n % 4], title=f"Follow-up {n}", hours=72 * n + 24))
+    handed: list[Story] = []
+    forgetting = StoryClusterer(settings(cluster_window_days=2.0), on_retire=handed.append)
+    keeping = StoryClusterer(settings(cluster_window_days=2.0))
+    for article in articles:
+        forgetting.add(article)
+        keeping.add(article)
+    assert handed and forgetting.handed_over == len(handed)
+    live = forgetting.stories()
+    assert len(live) + len(handed) == len(keeping.stories())
+    assert sorted([*handed, *live], key=lambda s: (s.first_seen, s.id)) == keeping.stories()
+    for story in handed:
+        assert all(forgetting.story_of(a) is None for a in story.article_ids)
+        assert all(keeping.story_of(a) == story.id for a in story.article_ids)
+    assert cluster_articles(articles, settings(cluster_window_days=2.0)) == keeping.stories()

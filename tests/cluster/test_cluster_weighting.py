@@ -113,3 +113,24 @@ def test_a_large_story_is_not_easier_to_join_than_a_single_report() -> None:
     singles = [tfidf_vector(term_counts(r, use_entities=True), table) for r in reports]
     average = _average_cosine(vector, state.centroid, len(state.members))
     assert average <= max(_cosine(vector, single) for single in singles) + 1e-9
+
+
+def test_windowed_frequencies_forget_the_days_that_leave_the_window() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from wirebrief.cluster.features import DocumentFrequencies
+
+    day = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    windowed = DocumentFrequencies(window=timedelta(days=3))
+    all_time = DocumentFrequencies()
+    for n, terms in enumerate(
+        [{"quake": 2.0, "malatya": 1.0}, {"quake": 1.0}, {"chips": 1.0}, {"vote": 3.0}]
+    ):
+        windowed.add(terms, day + timedelta(days=n))
+        all_time.add(terms, day + timedelta(days=n))
+    # Days 1 and 2 are in the window of day 3 (days 1-3); day 0 has left it.
+    assert windowed.documents == 3 and all_time.documents == 4
+    assert windowed.counts == {"quake": 1, "chips": 1, "vote": 1}
+    assert "malatya" not in windowed.counts and all_time.counts["malatya"] == 1
+    assert windowed.average_length == (1.0 + 1.0 + 3.0) / 3
+    assert windowed.idf("malatya") == windowed.idf("never-seen") > windowed.idf("quake")

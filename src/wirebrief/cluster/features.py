@@ -22,9 +22,10 @@ import functools
 import importlib
 import math
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Final
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -175,20 +176,56 @@ def entity_terms(text: str, stop_words: frozenset[str] = STOP_WORDS) -> list[str
 
 @dataclass(slots=True)
 class DocumentFrequencies:
-    """Online document-frequency table: how many of the articles seen so far contain each term, and
-    their total (weighted) length, for BM25's length normalisation."""
+    """Online document-frequency table: how many articles contain each term, and their total
+    (weighted) length, for BM25's length normalisation.
 
+    With a ``window``, only the articles of the last ``window`` (by their time, in whole days) are
+    counted: a day's counts are taken back when it leaves the window. A wire's vocabulary never stops
+    growing (every story brings new names), so an all-time table grows with the archive; the windowed
+    one holds the vocabulary of the window only. It is also the IDF of the news of the moment, which
+    is what similarity between current reports needs.
+    """
+
+    window: timedelta | None = None
     documents: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     total_length: float = 0.0
+    # Per day in the window (oldest first): its day number, article count, total length, and terms.
+    _days: deque[tuple[int, int, float, Counter[str]]] = field(default_factory=deque)
 
-    def add(self, term_counts: Mapping[str, float]) -> None:
-        """Count one article, given its weighted term counts."""
+    def add(self, term_counts: Mapping[str, float], when: datetime | None = None) -> None:
+        """Count one article, given its weighted term counts and (with a window) its time."""
+        length = sum(term_counts.values())
         self.documents += 1
-        self.total_length += sum(term_counts.values())
+        self.total_length += length
         counts = self.counts
         for term in term_counts:
             counts[term] = counts.get(term, 0) + 1
+        if self.window is None or when is None:
+            return
+        day = when.toordinal()
+        if not self._days or self._days[-1][0] < day:
+            self._days.append((day, 0, 0.0, Counter()))
+            self._expire(day)
+        # An article older than the newest day (input slightly out of order) joins the newest day.
+        newest, articles, total, terms = self._days[-1]
+        terms.update(term_counts.keys())
+        self._days[-1] = (newest, articles + 1, total + length, terms)
+
+    def _expire(self, today: int) -> None:
+        assert self.window is not None
+        first_kept = today - max(1, math.ceil(self.window / timedelta(days=1))) + 1
+        counts = self.counts
+        while self._days and self._days[0][0] < first_kept:
+            _, articles, total, terms = self._days.popleft()
+            self.documents -= articles
+            self.total_length -= total
+            for term, number in terms.items():
+                left = counts[term] - number
+                if left > 0:
+                    counts[term] = left
+                else:
+                    del counts[term]
 
     @property
     def average_length(self) -> float:

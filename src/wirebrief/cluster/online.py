@@ -10,8 +10,9 @@ new story.
 Time: a story is *open* while its newest report is less than ``settings.cluster_window_days`` old
 (measured against the article being placed). A *closed* story can still take a late report, but only
 a very similar one (``reopen_threshold``). Stories closed for more than ``RETENTION_WINDOWS`` windows
-drop out of the index and keep only their membership, which bounds memory and time per article on an
-endless stream.
+drop out of the index and keep only their membership, which bounds time per article on an endless
+stream; with ``on_retire`` they are handed over and forgotten, which bounds memory too (term rarity
+is counted over ``settings.cluster_idf_window_days`` only, for the same reason).
 
 Identities: a story's id is ``stable_id("s", <id of its first article>)``; with input sorted by
 (published, id) and ties broken by story id everywhere, the same input always gives the same stories.
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -86,6 +87,7 @@ class _StoryState:
     indexed: tuple[str, ...] = ()
     languages: set[str] = field(default_factory=set)
     retired: bool = False  # dropped from the index; membership kept
+    families: list[str] = field(default_factory=list)  # syndication families this story holds
     # Sum of the members' dense embeddings (only with an embedder); its direction is the dense centroid.
     dense: NDArray[np.float32] | None = None
 
@@ -107,7 +109,12 @@ class StoryClusterer:
     """
 
     def __init__(
-        self, settings: Settings, *, signals: Signals = DEFAULT_SIGNALS, embedder: Embedder | None = None
+        self,
+        settings: Settings,
+        *,
+        signals: Signals = DEFAULT_SIGNALS,
+        embedder: Embedder | None = None,
+        on_retire: Callable[[Story], None] | None = None,
     ) -> None:
         self.threshold = settings.cluster_threshold
         self.reopen_threshold = reopen_threshold(settings.cluster_threshold)
@@ -117,7 +124,7 @@ class StoryClusterer:
         # Each embedding model has its own weight and baseline (a static model's cosines run higher).
         self._calibration = dense_calibration(embedder) if embedder is not None else None
         self.junk: dict[str, str] = {}  # article id -> why it is not news
-        self._frequencies = DocumentFrequencies()
+        self._frequencies = DocumentFrequencies(window=timedelta(days=settings.cluster_idf_window_days))
         self._stories: dict[str, _StoryState] = {}
         self._story_of_article: dict[str, str] = {}
         self._story_of_family: dict[str, str] = {}
@@ -125,6 +132,10 @@ class StoryClusterer:
         # (last_seen, story id) of indexed stories, oldest first; entries go stale when a story grows.
         self._expiry: list[tuple[datetime, str]] = []
         self._clock: datetime | None = None
+        # With ``on_retire``, a story that leaves the index is handed over (to be stored, say) and
+        # forgotten, so the clusterer holds only the stories of the last few windows.
+        self.on_retire = on_retire
+        self.handed_over = 0
 
     # ----------------------------------------------------------------------------------- public
 
@@ -149,7 +160,7 @@ class StoryClusterer:
             self._retire_old_stories()
 
         counts = term_counts(article, use_entities=self.signals is Signals.SPARSE_ENTITIES)
-        self._frequencies.add(counts.counts)
+        self._frequencies.add(counts.counts, article.published)
         vector = tfidf_vector(counts, self._frequencies)
         if self.embedder is None:
             embedding = None  # only the dense variant uses embeddings
@@ -168,7 +179,8 @@ class StoryClusterer:
         return story_id
 
     def stories(self) -> list[Story]:
-        """All stories so far, ordered by first report (first_seen, then id)."""
+        """All stories so far (with ``on_retire``, those not yet handed over), ordered by first report
+        (first_seen, then id)."""
         return sorted((state.story() for state in self._stories.values()), key=lambda s: (s.first_seen, s.id))
 
     def story_of(self, article_id: str) -> str | None:
@@ -218,8 +230,13 @@ class StoryClusterer:
         state.first_seen = min(state.first_seen, article.published)
         state.last_seen = max(state.last_seen, article.published)
         self._story_of_article[article.id] = state.id
-        if article.family:
-            self._story_of_family.setdefault(article.family, state.id)
+        family = article.family
+        if (
+            family
+            and self._story_of_family.setdefault(family, state.id) == state.id
+            and family not in state.families
+        ):
+            state.families.append(family)
         centroid = state.centroid
         for term, weight in vector.items():
             centroid[term] = centroid.get(term, 0.0) + weight
@@ -254,8 +271,8 @@ class StoryClusterer:
         horizon = self._clock - self.window * (1.0 + RETENTION_WINDOWS)
         while self._expiry and self._expiry[0][0] < horizon:
             last_seen, story_id = heapq.heappop(self._expiry)
-            state = self._stories[story_id]
-            if state.retired or state.last_seen != last_seen:
+            state = self._stories.get(story_id)
+            if state is None or state.retired or state.last_seen != last_seen:
                 continue  # stale entry: the story has grown since, or is gone already
             for term in state.indexed:
                 postings = self._index[term]
@@ -266,6 +283,19 @@ class StoryClusterer:
             state.indexed = ()
             state.centroid = {}
             state.dense = None
+            if self.on_retire is not None:
+                self._hand_over(state)
+
+    def _hand_over(self, state: _StoryState) -> None:
+        assert self.on_retire is not None
+        del self._stories[state.id]
+        for _, article_id in state.members:
+            self._story_of_article.pop(article_id, None)
+        for family in state.families:
+            if self._story_of_family.get(family) == state.id:
+                del self._story_of_family[family]
+        self.handed_over += 1
+        self.on_retire(state.story())
 
 
 def _average_cosine(vector: dict[str, float], centroid: dict[str, float], members: int) -> float:
@@ -294,14 +324,16 @@ def cluster_articles(
     Junk articles (see :func:`wirebrief.cluster.is_junk`) are left out of every story. With an
     ``embedder`` (the dense variant), all articles are embedded first, in batches.
     """
-    clusterer = StoryClusterer(settings, signals=signals, embedder=embedder)
+    # Retired stories are collected as they leave, so only the open ones keep their working state.
+    retired: list[Story] = []
+    clusterer = StoryClusterer(settings, signals=signals, embedder=embedder, on_retire=retired.append)
     ordered = sorted(articles, key=lambda a: (a.published, a.id))
     if embedder is None:
         for article in ordered:
             clusterer.add(article)
-        return clusterer.stories()
-    embeddings = embedder.embed([dense_text(article) for article in ordered]) if ordered else None
-    for position, article in enumerate(ordered):
-        assert embeddings is not None
-        clusterer.add(article, embedding=embeddings[position])
-    return clusterer.stories()
+    else:
+        embeddings = embedder.embed([dense_text(article) for article in ordered]) if ordered else None
+        for position, article in enumerate(ordered):
+            assert embeddings is not None
+            clusterer.add(article, embedding=embeddings[position])
+    return sorted([*retired, *clusterer.stories()], key=lambda s: (s.first_seen, s.id))
