@@ -812,7 +812,6 @@ class DeterministicWriter:
             picked = distinct[:2]
             named = {e for c in picked for e in mentions_by_sentence.get(c.sentence.id, set())}
             matching = [f for f in followed if f.subject_id in named or f.id in top_facts]
-            matching.sort(key=lambda f: f.subject_id not in named)  # stable: keeps the facts' ranking
             for fact in matching[:1]:
                 facts_used.add(fact.id)
                 out.append(
