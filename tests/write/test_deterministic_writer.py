@@ -264,16 +264,19 @@ def _stakeholder_bundle(
 
 
 def _advisory(country_id: str, name: str, level: str) -> Fact:
-    from dataclasses import replace
+    from datetime import date
 
-    from conftest import ADVISORY
-
-    return replace(
-        ADVISORY,
+    return Fact(
         id=f"f-advisory-{country_id}",
         subject_id=country_id,
         subject_name=name,
+        predicate="travel_advisory_level",
         value=level,
+        issuer="U.S. Department of State",
+        source_url="https://travel.state.gov/",
+        as_of=date(2025, 6, 12),
+        retrieved_at=date(2026, 11, 1),
+        provider="travel-advisories",
         statement=f"The U.S. Department of State rates {name} at Level {level} in its travel advisory dated "
         "2025-06-12.",
     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from pathlib import Path
 
-from conftest import REPO_ROOT
 from wirebrief.write import load_stakeholders
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _documented_predicates() -> set[str]:
