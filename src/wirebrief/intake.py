@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Literal
 
 from wirebrief.dedupe import Deduplicator
@@ -75,7 +76,11 @@ class ReportIngester:
             deduplicator, seed = Deduplicator(settings), True
         self.deduplicator = deduplicator
         if seed:
-            self.deduplicator.seed(store.articles())
+            # Only the dedupe window behind the newest stored report can match a new one: reading just
+            # that keeps the start of an ingest (and of each push) flat as the archive grows.
+            newest = store.newest_published()
+            since = None if newest is None else newest - timedelta(days=settings.dedupe_window_days)
+            self.deduplicator.seed(store.articles_since(since))
         self._stored_here: set[str] = set()
 
     def add(self, raw: RawReport) -> ReportOutcome:

@@ -138,3 +138,13 @@ def test_data_survives_closing_and_reopening(store_url: str, make) -> None:
     with Store.open(store_url) as second:
         assert second.articles() == [article]
         assert second.upsert_article(article) == "unchanged"
+
+
+def test_articles_since_reads_only_the_recent_ones_in_order(store: Store, make) -> None:
+    assert store.newest_published() is None and store.articles_since(None) == []
+    old, middle, new = make.article("a1", hours=0), make.article("a2", hours=48), make.article("a3", hours=96)
+    store.upsert_articles([new, old, middle])
+    assert store.newest_published() == new.published
+    assert store.articles_since(None) == [old, middle, new]
+    assert store.articles_since(middle.published) == [middle, new]
+    assert store.articles_since(new.published + timedelta(seconds=1)) == []

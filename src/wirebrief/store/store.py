@@ -467,6 +467,21 @@ class Store:
             found = self._select_articles(connection, None if ids is None else list(dict.fromkeys(ids)))
         return sorted(found, key=lambda a: (a.published, a.id))
 
+    def articles_since(self, since: datetime | None) -> list[Article]:
+        """Stored articles published at or after ``since`` (all when None), in (published, id) order;
+        read through the (published, id) index, so a week of a large archive costs a week."""
+        query = select(t.articles).order_by(t.articles.c.published, t.articles.c.id)
+        if since is not None:
+            query = query.where(t.articles.c.published >= since)
+        with self._reading() as connection:
+            return [_article_from_row(row) for row in connection.execute(query)]
+
+    def newest_published(self) -> datetime | None:
+        """When the most recently published stored article was published (None for an empty store)."""
+        with self._reading() as connection:
+            newest: datetime | None = connection.execute(select(func.max(t.articles.c.published))).scalar()
+        return newest
+
     def article(self, article_id: str) -> Article | None:
         found = self.articles([article_id])
         return found[0] if found else None
