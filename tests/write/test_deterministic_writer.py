@@ -323,3 +323,14 @@ def test_a_record_leads_one_stakeholder_paragraph_at_most() -> None:
     advisory = _advisory("iso3166:IQ", "Iraq", "4").statement
     assert sum(advisory in texts for texts in paragraphs.values()) == 1
     assert paragraphs["Travellers"][0] == advisory  # the first stakeholder that follows it gets it
+
+
+def test_the_article_opens_with_a_lead_and_closes_with_disagreement_then_records(bundle: StoryBundle) -> None:
+    brief = DeterministicWriter(Settings(), load_stakeholders(), parse=_parse).write(bundle)
+    article = brief.part(BriefPart.ARTICLE)
+    leads = {e.sentences[0].text for e in bundle.extractions.values()}
+    assert article[0].text in leads
+    (disagreement,) = [s for s in article if s.text.startswith("Reports give different figures")]
+    records = [s for s in article if s.citations[0].kind == "fact"]
+    assert records and all(r.paragraph > disagreement.paragraph for r in records)
+    assert article[-1] == records[-1]

@@ -13,6 +13,7 @@ The verifier checks each of these sentences afterwards like any other writer's.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import re
 from collections import defaultdict
@@ -649,9 +650,20 @@ class DeterministicWriter:
         title = ReportSentence.title_of(best)
         return BriefSentence(BriefPart.HEADLINE, best.title, (Citation("sentence", title.id),))
 
-    def _article(self, material: _Material, facts: Sequence[Fact], max_words: int) -> list[BriefSentence]:
-        picked = sorted(
-            self._select(material, self.settings.article_max_sentences, max_words),
+    def _article(
+        self,
+        material: _Material,
+        facts: Sequence[Fact],
+        max_words: int,
+        disagreements: Sequence[BriefSentence] = (),
+    ) -> list[BriefSentence]:
+        chosen = self._select(material, self.settings.article_max_sentences, max_words)
+        # The article opens with the news: the best-scoring chosen passage that opens a report (a
+        # lead), then the rest in time order (report time, then place in the report).
+        leads = [p for p in chosen if p.start == 0]
+        opening = leads[:1]
+        picked = opening + sorted(
+            (p for p in chosen if p not in opening),
             key=lambda p: (p.article.published, p.article.id, p.start),
         )
         # A passage is a paragraph; passages of one report in a row share one, up to four sentences.
@@ -692,11 +704,16 @@ class DeterministicWriter:
                         BriefPart.ARTICLE, text, (Citation("sentence", sentence.id),), paragraph=number
                     )
                 )
-        # Fold the two most relevant reference records into the article as its closing paragraph.
+        # Where reports disagree on a figure, the article says so after the reports' own paragraphs ...
+        closing = len(merged)
+        for disagreement in disagreements:
+            out.append(dataclasses.replace(disagreement, paragraph=closing))
+        closing += 1 if disagreements else 0
+        # ... and folds the two most relevant reference records in as its closing paragraph.
         for fact in facts[:2]:
             out.append(
                 BriefSentence(
-                    BriefPart.ARTICLE, fact.statement, (Citation("fact", fact.id),), paragraph=len(merged)
+                    BriefPart.ARTICLE, fact.statement, (Citation("fact", fact.id),), paragraph=closing
                 )
             )
         return out
@@ -896,10 +913,12 @@ class DeterministicWriter:
         sentences.append(title or BriefSentence(BriefPart.TITLE, headline.text, headline.citations))
         sentences.append(headline)
         article_part = (
-            self._article(material, facts, self.settings.article_max_words) if material.passages else []
+            self._article(
+                material, facts, self.settings.article_max_words, self._disagreements(bundle, paragraph=0)
+            )
+            if material.passages
+            else []
         )
-        disagreement_paragraph = max((s.paragraph for s in article_part), default=-1) + 1
-        article_part += self._disagreements(bundle, disagreement_paragraph)
         sentences += article_part
         sentences += self._insights(facts)
         used = {c.ref for s in article_part for c in s.citations}
