@@ -334,3 +334,10 @@ def test_the_article_opens_with_a_lead_and_closes_with_disagreement_then_records
     records = [s for s in article if s.citations[0].kind == "fact"]
     assert records and all(r.paragraph > disagreement.paragraph for r in records)
     assert article[-1] == records[-1]
+
+
+def test_a_time_phrase_is_no_object_of_a_title() -> None:
+    """ "tilts within minutes" says when, not what: no title rather than a dangling one."""
+    assert (
+        event_title(_parse("The vessel tilted sharply within minutes as waves broke over the deck.")) is None
+    )
