@@ -305,7 +305,8 @@ def _phrase(head: Any) -> str:
 _TIME_WORDS = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may june
     july august september october november december today yesterday tomorrow tonight night morning
-    evening afternoon midnight noon dawn week weekend month year minutes hours days weeks months years""".split()
+    evening afternoon midnight noon dawn week weekend month year minutes hours days weeks months
+    years""".split()
 )
 _REPORTING_LEMMAS = frozenset({"say", "tell", "announce", "report", "state", "add", "warn", "claim"})
 
