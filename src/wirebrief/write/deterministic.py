@@ -238,6 +238,8 @@ class _Material:
     passages: list[_Passage]
     passage_scores: np.ndarray
     passage_similarity: np.ndarray
+    # Each representative's headline scored against the centre of all of them (None: nothing to score).
+    headline_scores: np.ndarray | None = None
 
 
 def _words(text: str) -> list[str]:
@@ -339,11 +341,13 @@ def _clause(root: Any, *, max_words: int) -> str | None:
     """Subject, verb (present tense, modal kept) and object of the clause headed by ``root``."""
     if root.pos_ not in {"VERB", "AUX"}:
         return None
+    # Token.children walks the subtree and builds a Token per word: read it once.
+    children = list(root.children)
     # A verb introduced by "as", "while", "after"… heads a side clause ("…, as ships searched for
     # survivors"), never the event itself; a parse that makes it the main verb has gone wrong.
-    if any(c.dep_ == "mark" and c.lower_ not in {"that", "whether", "if"} for c in root.children):
+    if any(c.dep_ == "mark" and c.lower_ not in {"that", "whether", "if"} for c in children):
         return None
-    subjects = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    subjects = [c for c in children if c.dep_ in {"nsubj", "nsubjpass"}]
     if not subjects or subjects[0].pos_ not in {"NOUN", "PROPN"}:
         return None
     # Several subjects far apart ("ferry … capsized …, and rescuers were searching") mean the parse
@@ -351,10 +355,10 @@ def _clause(root: Any, *, max_words: int) -> str | None:
     if subjects[-1].i - subjects[0].i > 4:
         return None
     subject = subjects[0]
-    negated = any(c.dep_ == "neg" for c in root.children)
+    negated = any(c.dep_ == "neg" for c in children)
     plural = subject.tag_ in {"NNS", "NNPS"}
-    modal = next((c.text.lower() for c in root.children if c.dep_ == "aux" and c.tag_ == "MD"), None)
-    particles = " ".join(c.text for c in root.children if c.dep_ == "prt")
+    modal = next((c.text.lower() for c in children if c.dep_ == "aux" and c.tag_ == "MD"), None)
+    particles = " ".join(c.text for c in children if c.dep_ == "prt")
     not_ = " not" if negated else ""
     if modal:
         # "would be treated" stays conditional: dropping the modal would turn a threat into a fact.
@@ -369,14 +373,14 @@ def _clause(root: Any, *, max_words: int) -> str | None:
         verb = root.lemma_ if plural else _third_person(root.lemma_)
     if particles:
         verb += " " + particles
-    objects = [c for c in root.children if c.dep_ in {"dobj", "attr", "oprd"}]
+    objects = [c for c in children if c.dep_ in {"dobj", "attr", "oprd"}]
     rest = ""
     if objects:
         if objects[0].pos_ not in {"NOUN", "PROPN"}:
             return None  # "cancels one (in three trains)": a bare number or pronoun is no object
         rest = _phrase(objects[0]) + _complement(root, objects[0])
     else:
-        for prep in (c for c in root.children if c.dep_ in {"prep", "agent"}):
+        for prep in (c for c in children if c.dep_ in {"prep", "agent"}):
             # "warns on Tuesday" says when, not to whom: time phrases are no object.
             pobj = [
                 c
@@ -639,15 +643,12 @@ class DeterministicWriter:
         return best[2] if best else None
 
     @staticmethod
-    def _headline(representatives: list[Article]) -> BriefSentence:
-        titles = [a.title for a in representatives]
-        if len(titles) > 1:
-            matrix = TfidfVectorizer(stop_words="english").fit_transform(titles)
-            centroid = np.asarray(matrix.mean(axis=0)).ravel()
-            scores = np.asarray(matrix @ centroid).ravel()
-            best = representatives[int(np.argmax(scores))]
-        else:
-            best = representatives[0]
+    def _headline(material: _Material) -> BriefSentence:
+        """The report headline nearest the centre of all headlines (the first report's when nothing can be
+        scored)."""
+        representatives = material.representatives
+        scores = material.headline_scores
+        best = representatives[int(np.argmax(scores))] if scores is not None else representatives[0]
         title = ReportSentence.title_of(best)
         return BriefSentence(BriefPart.HEADLINE, best.title, (Citation("sentence", title.id),))
 
@@ -894,7 +895,14 @@ class DeterministicWriter:
         # Centrality, damped gently by how far into its report a passage starts.
         scores = np.asarray(passage_matrix @ centroid).ravel() / np.sqrt(1.0 + starts)
         similarity = (passage_matrix @ passage_matrix.T).toarray()
-        return _Material(representatives, candidates, passages, scores, similarity)
+        headline_scores = None
+        if len(representatives) > 1:
+            # The most representative headline is the one nearest the centre of all the headlines,
+            # weighed in the story's terms (one transform, no second fit).
+            headlines = vectorizer.transform([a.title for a in representatives])
+            headline_centre = np.asarray(headlines.mean(axis=0)).ravel()
+            headline_scores = np.asarray(headlines @ headline_centre).ravel()
+        return _Material(representatives, candidates, passages, scores, similarity, headline_scores)
 
     def article_sentences(self, bundle: StoryBundle, max_words: int | None = None) -> list[BriefSentence]:
         """The article part alone (what `wirebrief eval summarise` measures)."""
@@ -910,7 +918,7 @@ class DeterministicWriter:
         if scored:
             ranked = sorted(scored, key=lambda c: (-c.score, c.sentence.id))
             title = self._title(ranked, representatives)
-        headline = self._headline(representatives)
+        headline = self._headline(material)
         sentences.append(title or BriefSentence(BriefPart.TITLE, headline.text, headline.citations))
         sentences.append(headline)
         article_part = (
