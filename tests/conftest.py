@@ -9,6 +9,7 @@ import pytest
 
 from wirebrief.records import (
     Article,
+    CategoryScore,
     Entity,
     EntityKind,
     Extraction,
@@ -108,5 +109,6 @@ def bundle() -> StoryBundle:
         extractions={a.id: make_extraction(a.id) for a in articles},
         entities={"iso3166:IQ": Entity("iso3166:IQ", "Iraq", EntityKind.COUNTRY)},
         facts=(ADVISORY,),
-        categories=(),
+        # As the classifier files it: the article folds a travel advisory in only for such a story.
+        categories=(CategoryScore("war-and-conflicts", "War and conflicts", 0.7),),
     )

@@ -18,7 +18,7 @@ from typing import Protocol
 
 from wirebrief.classify import Classifier
 from wirebrief.cluster import cluster_articles
-from wirebrief.enrich import Enricher, rank_facts
+from wirebrief.enrich import Enricher, rank_facts, salient_entities
 from wirebrief.errors import InputError
 from wirebrief.extract import Extractor
 from wirebrief.ingest import iter_reports
@@ -184,7 +184,15 @@ class Pipeline:
         mention_counts: Counter[str] = Counter(
             m.entity_id for e in story_extractions.values() for m in e.mentions if m.entity_id
         )
-        facts = rank_facts(self.enricher.facts_for(entities.values()), mention_counts, story.last_seen)
+        # Only the entities the story is about bring reference records, not those it names in passing;
+        # a place it is about brings its country's (a cup final in Wellington: New Zealand's).
+        salient = salient_entities(story_extractions.values(), {a.id: a for a in story_articles})
+        subjects = {e.id: e for e in entities.values() if e.id in salient}
+        for place in list(subjects.values()):
+            country = self.extractor.country_of(place)
+            if country is not None:
+                subjects.setdefault(country.id, country)
+        facts = rank_facts(self.enricher.facts_for(subjects.values()), mention_counts, story.last_seen)
         article_categories = {a.id: categories[a.id] for a in story_articles}
         return StoryBundle(
             story=story,

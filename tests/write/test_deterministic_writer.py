@@ -341,3 +341,72 @@ def test_a_time_phrase_is_no_object_of_a_title() -> None:
     assert (
         event_title(_parse("The vessel tilted sharply within minutes as waves broke over the deck.")) is None
     )
+
+
+def _with_person(bundle: StoryBundle, name: str) -> StoryBundle:
+    """``bundle`` with a PERSON mention wherever the full ``name`` appears (as the extractor gives)."""
+    from dataclasses import replace
+
+    from wirebrief.records import Extraction, Mention
+
+    extractions = {}
+    for article_id, extraction in bundle.extractions.items():
+        mentions = [
+            Mention(s.id, article_id, name, "PERSON", s.text.index(name), s.text.index(name) + len(name))
+            for s in extraction.sentences
+            if name in s.text
+        ]
+        extractions[article_id] = Extraction(article_id, extraction.sentences, tuple(mentions))
+    return replace(bundle, extractions=extractions)
+
+
+def test_a_surname_alone_needs_the_full_name_earlier_in_the_brief() -> None:
+    """ "…, Furness said" reads only after "Daniel Furness" has been named: in a passage that does not
+    name him, with nothing before it that does, it is left out."""
+    first = [
+        "Tasman Rovers won the Coastal League Cup on Sunday, beating Wellington Harbour 2-1 in the final.",
+        "Harbour coach Daniel Furness said his side had only themselves to blame for the defeat.",
+        "The crowd of 11,400 was a record for the competition, the organisers of the final said.",
+    ]
+    second = [
+        "Tasman Rovers beat Wellington Harbour 2-1 in the Coastal League Cup final on Sunday afternoon.",
+        "Harbour hit the post twice before the Rovers equalised shortly after half-time in the final.",
+        '"We had the game in our hands and we let it go in the final," Furness said after the cup final.',
+    ]
+    bundle = _with_person(_two_report_bundle(first, second), "Daniel Furness")
+    texts = _article_texts(bundle)
+    if second[2] in texts:
+        assert first[1] in texts[: texts.index(second[2])]
+    # Where the full name is only in a line the article cannot use (a caption), neither can the quote.
+    caption = "Harbour coach Daniel Furness at the Basin Reserve"
+    alone = _with_person(
+        _two_report_bundle(first[:1] + first[2:], [*second[:2], caption, second[2]]), "Daniel Furness"
+    )
+    assert caption not in _article_texts(alone)
+    assert second[2] not in _article_texts(alone)
+
+
+def test_a_travel_advisory_is_folded_into_the_article_only_where_safety_is_the_story() -> None:
+    """A rate cut is no reason to quote a travel advisory in the article; the insights still list it."""
+    from dataclasses import replace
+
+    from wirebrief.records import CategoryScore
+
+    sentences = [
+        "Iraq's central bank cut its main interest rate by half a point to 5 percent on Tuesday.",
+        "The bank said inflation in Iraq had slowed to 2.8 percent in October from 3.5 percent.",
+        "Economists in Baghdad said the cut would lower borrowing costs for small businesses in Iraq.",
+    ]
+    advisory = _advisory("iso3166:IQ", "Iraq", "4")
+    base = _stakeholder_bundle(sentences, {"Iraq": "iso3166:IQ"}, (advisory,))
+
+    def parts(slug: str) -> tuple[list[str], list[str]]:
+        bundle = replace(base, categories=(CategoryScore(slug, slug, 0.9),))
+        brief = DeterministicWriter(Settings(), load_stakeholders(), parse=_parse).write(bundle)
+        article = [s.text for s in brief.part(BriefPart.ARTICLE)]
+        return article, [s.text for s in brief.part(BriefPart.INSIGHT)]
+
+    article, insights = parts("business-and-economy")
+    assert advisory.statement not in article and insights == [advisory.statement]
+    article, insights = parts("war-and-conflicts")
+    assert advisory.statement in article and insights == [advisory.statement]

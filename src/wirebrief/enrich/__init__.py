@@ -20,7 +20,13 @@ from wirebrief.enrich.providers import (
     UnSanctionsProvider,
     default_providers,
 )
-from wirebrief.enrich.ranking import PREDICATE_WEIGHTS, PROVIDER_WEIGHTS, fact_score, rank_facts
+from wirebrief.enrich.ranking import (
+    PREDICATE_WEIGHTS,
+    PROVIDER_WEIGHTS,
+    fact_score,
+    rank_facts,
+    salient_entities,
+)
 from wirebrief.enrich.snapshot import Snapshot, build_snapshot, load_snapshot
 
 __all__ = [
@@ -43,4 +49,5 @@ __all__ = [
     "load_snapshot",
     "make_fact",
     "rank_facts",
+    "salient_entities",
 ]

@@ -7,7 +7,7 @@ import math
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
-from wirebrief.records import Fact
+from wirebrief.records import Article, Extraction, Fact
 
 PREDICATE_WEIGHTS: Mapping[str, float] = {
     "us_designation": 3.0,
@@ -26,6 +26,8 @@ DEFAULT_PREDICATE_WEIGHT = 1.0
 # The U.S. advisory is the reference one for our readers; other governments' advice on the same country
 # is corroboration and ranks below it.
 PROVIDER_WEIGHTS: Mapping[str, float] = {"travel-advisory-ca": 0.5, "travel-advisory-au": 0.5}
+# A mention in one of a report's first sentences (its lead) makes an entity part of the story.
+LEAD_SENTENCES = 2
 # A record loses half of its recency bonus every this many years; undated records get the floor.
 RECENCY_HALF_LIFE_YEARS = 3.0
 RECENCY_FLOOR = 0.5
@@ -56,3 +58,25 @@ def rank_facts(facts: Iterable[Fact], mentions_by_entity: Mapping[str, int], as_
     but get no recency bonus beyond a same-day record."""
     unique = {fact.id: fact for fact in facts}
     return sorted(unique.values(), key=lambda f: (-fact_score(f, mentions_by_entity, as_of), f.id))
+
+
+def salient_entities(extractions: Iterable[Extraction], articles: Mapping[str, Article]) -> set[str]:
+    """Entities a story is about: named in the lead of a report, or by two independent sources.
+
+    A passing mention ("a move to an Australian club" in a New Zealand cup final, the nationality of
+    one migrant) makes no entity part of the story, and brings it no reference records: a careful
+    editor would not brief Australia's travel advisory beside that final.
+    """
+    sources: dict[str, set[str]] = {}
+    salient: set[str] = set()
+    for extraction in extractions:
+        article = articles.get(extraction.article_id)
+        source = article.independent_source if article is not None else extraction.article_id
+        leads = {s.id for s in extraction.sentences if s.index < LEAD_SENTENCES}
+        for mention in extraction.mentions:
+            if mention.entity_id is None:
+                continue
+            if mention.sentence_id in leads:
+                salient.add(mention.entity_id)
+            sources.setdefault(mention.entity_id, set()).add(source)
+    return salient | {entity for entity, named_by in sources.items() if len(named_by) > 1}

@@ -80,6 +80,12 @@ class Extractor:
     def entity(self, entity_id: str) -> Entity | None:
         return self._entities.get(entity_id)
 
+    @staticmethod
+    def country_of(place: Entity) -> Entity | None:
+        """The country a linked place lies in (its ``country`` external id), or None."""
+        code = place.external_ids.get("country", "").removeprefix("iso3166:")
+        return country_index().entity(code) if len(code) == 2 else None
+
     def extract(self, article: Article) -> Extraction:
         return self.extract_many([article])[0]
 

@@ -90,7 +90,7 @@ def render_text(brief: Brief) -> str:
     lines = [brief.title, f"Headline: {brief.headline}"]
     lines += [" ".join(s.text for s in p) for p in _paragraphs(brief.part(BriefPart.ARTICLE))]
     lines.append("Key Insights from Enrichment Data:")
-    lines += [f"- {s.text}" for s in brief.part(BriefPart.INSIGHT)]
+    lines += [f"- {s.text}" for s in brief.part(BriefPart.INSIGHT)] or ["- (no reference records matched)"]
     for paragraph in _paragraphs(brief.part(BriefPart.STAKEHOLDER)):
         lines.append(f"{paragraph[0].stakeholder}: " + " ".join(s.text for s in paragraph))
     if brief.categories:

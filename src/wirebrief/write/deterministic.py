@@ -32,6 +32,7 @@ from wirebrief.records import (
     Brief,
     BriefPart,
     BriefSentence,
+    CategoryScore,
     Citation,
     EntityKind,
     Fact,
@@ -240,6 +241,85 @@ class _Material:
     passage_similarity: np.ndarray
     # Each representative's headline scored against the centre of all of them (None: nothing to score).
     headline_scores: np.ndarray | None = None
+    # Last names of the people the reports name in full (see ``_surnames``).
+    surnames: frozenset[str] = frozenset()
+
+
+# A full name: two or more capitalised words, with the particles names carry ("Daniel Furness",
+# "Muntadhar al-Asadi", "Khalid bin Salman").
+_NAME_WORD = r"(?:[a-z]{1,3}-)?[A-Z][\w'’-]*[a-z][\w'’-]*"
+_FULL_NAME = re.compile(rf"\b{_NAME_WORD}(?:\s+(?:(?:al|bin|de|del|van|von|der|da|le|la)\s+)?{_NAME_WORD})+")
+_CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z][\w'’-]*")
+
+
+def _surnames(bundle: StoryBundle) -> frozenset[str]:
+    """Last names of the people the reports name in full ("Furness" from "Daniel Furness"), unless the
+    reports also use the word in lower case or as a place ("Lima" of "Teresa Lima" is also a city):
+    then alone it is a word or a place, not a name that needs introducing."""
+    mentions = [m for extraction in bundle.extractions.values() for m in extraction.mentions]
+    last_words = {m.text.split()[-1] for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1}
+    places = {m.text for m in mentions if m.label in {"GPE", "LOC", "FAC", "NORP"}}
+    lower_words = {
+        word for article in bundle.articles for word in re.findall(r"\b[a-z][\w'’-]*", article.text)
+    }
+    return frozenset(
+        w for w in last_words if w[:1].isupper() and w.lower() not in lower_words and w not in places
+    )
+
+
+def _names_introduced(text: str) -> set[str]:
+    """The surnames ``text`` introduces with a full name."""
+    return {m.group(0).split()[-1] for m in _FULL_NAME.finditer(text)}
+
+
+def _short_references(text: str, surnames: frozenset[str]) -> set[str]:
+    """Surnames ``text`` uses alone ("…, Furness said"): a reader needs the full name before them."""
+    inside = {(m.start(), m.end()) for m in _FULL_NAME.finditer(text)}
+    return {
+        word.group(0)
+        for word in _CAPITALISED_WORD.finditer(text)
+        if word.group(0) in surnames and not any(a <= word.start() < b for a, b in inside)
+    }
+
+
+# The article folds in the reference records that say who an actor is (a designation, a sanctions
+# listing, a coalition) whatever the story; a travel advisory only where the story is about people's
+# safety in the place (a rate cut or a cup final is no reason to quote one); a country's capital or
+# population never (background, left to the insights).
+_ACTOR_PREDICATES = frozenset(
+    {
+        "us_designation",
+        "un_sanctions_listing",
+        "eu_terrorist_listing",
+        "uk_proscription",
+        "member_of",
+        "backed_by",
+        "aligned_with",
+        "leader_of",
+    }
+)
+_SAFETY_CATEGORIES = frozenset(
+    {
+        "war-and-conflicts",
+        "terrorism",
+        "crime-and-justice",
+        "disasters-and-accidents",
+        "health",
+        "transport-and-travel",
+        "humanitarian-aid",
+        "migration",
+        "human-rights",
+    }
+)
+
+
+def _bears_on(fact: Fact, categories: Sequence[CategoryScore]) -> bool:
+    """Whether ``fact`` belongs in the article of a story in ``categories`` (see above)."""
+    if fact.predicate in _ACTOR_PREDICATES:
+        return True
+    if fact.predicate.startswith("travel_advisory"):
+        return any(c.slug in _SAFETY_CATEGORIES for c in categories)
+    return False
 
 
 def _words(text: str) -> list[str]:
@@ -658,6 +738,7 @@ class DeterministicWriter:
         facts: Sequence[Fact],
         max_words: int,
         disagreements: Sequence[BriefSentence] = (),
+        categories: Sequence[CategoryScore] = (),
     ) -> list[BriefSentence]:
         chosen = self._select(material, self.settings.article_max_sentences, max_words)
         # The article opens with the news: the best-scoring chosen passage that opens a report (a
@@ -668,6 +749,20 @@ class DeterministicWriter:
             (p for p in chosen if p not in opening),
             key=lambda p: (p.article.published, p.article.id, p.start),
         )
+        # A name used alone ("…, Furness said") needs the full name before it in the brief, not only in
+        # its report: a passage whose short names the article has not introduced yet is left out.
+        introduced: set[str] = set()
+        readable: list[_Passage] = []
+        for passage in picked:
+            names = set(introduced)
+            for sentence in passage.sentences:
+                names |= _names_introduced(sentence.text)
+                if _short_references(sentence.text, material.surnames) - names:
+                    break
+            else:
+                introduced = names
+                readable.append(passage)
+        picked = readable
         # A passage is a paragraph; passages of one report in a row share one, up to four sentences.
         paragraphs: list[list[_Passage]] = []
         for passage in picked:
@@ -711,8 +806,9 @@ class DeterministicWriter:
         for disagreement in disagreements:
             out.append(dataclasses.replace(disagreement, paragraph=closing))
         closing += 1 if disagreements else 0
-        # ... and folds the two most relevant reference records in as its closing paragraph.
-        for fact in facts[:2]:
+        # ... and folds the two most relevant reference records that bear on the story in as its
+        # closing paragraph.
+        for fact in [f for f in facts if _bears_on(f, categories)][:2]:
             out.append(
                 BriefSentence(
                     BriefPart.ARTICLE, fact.statement, (Citation("fact", fact.id),), paragraph=closing
@@ -902,12 +998,14 @@ class DeterministicWriter:
             headlines = vectorizer.transform([a.title for a in representatives])
             headline_centre = np.asarray(headlines.mean(axis=0)).ravel()
             headline_scores = np.asarray(headlines @ headline_centre).ravel()
-        return _Material(representatives, candidates, passages, scores, similarity, headline_scores)
+        return _Material(
+            representatives, candidates, passages, scores, similarity, headline_scores, _surnames(bundle)
+        )
 
     def article_sentences(self, bundle: StoryBundle, max_words: int | None = None) -> list[BriefSentence]:
         """The article part alone (what `wirebrief eval summarise` measures)."""
         budget = max_words or self.settings.article_max_words
-        return self._article(self._material(bundle), list(bundle.facts), budget)
+        return self._article(self._material(bundle), list(bundle.facts), budget, (), bundle.categories)
 
     def write(self, bundle: StoryBundle) -> Brief:
         material = self._material(bundle)
@@ -923,7 +1021,11 @@ class DeterministicWriter:
         sentences.append(headline)
         article_part = (
             self._article(
-                material, facts, self.settings.article_max_words, self._disagreements(bundle, paragraph=0)
+                material,
+                facts,
+                self.settings.article_max_words,
+                self._disagreements(bundle, paragraph=0),
+                bundle.categories,
             )
             if material.passages
             else []
@@ -931,7 +1033,16 @@ class DeterministicWriter:
         sentences += article_part
         sentences += self._insights(facts)
         used = {c.ref for s in article_part for c in s.citations}
-        sentences += self._stakeholders(bundle, scored, used, facts)
+        # A stakeholder's sentence may use a short name only when the article has given it in full.
+        introduced = {name for s in article_part for name in _names_introduced(s.text)}
+        readable = [
+            c
+            for c in scored
+            if not _short_references(c.sentence.text, material.surnames)
+            - introduced
+            - _names_introduced(c.sentence.text)
+        ]
+        sentences += self._stakeholders(bundle, readable, used, facts)
         metadata = {"stakeholders": ", ".join(s.name for s in self.stakeholders)}
         return Brief.for_story(bundle, _without_repeats(sentences), self.name, metadata)
 
