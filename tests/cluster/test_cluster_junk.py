@@ -100,6 +100,13 @@ BOILERPLATE_LINES = [
     "Web captures of the site.",
     "The WARC files are not public.",
     "Alexa donates crawl data.",
+    "A crawl of the web with the seedlist below.",
+    "The seed for this crawl was every front page.",
+    "Collection Wide00021, captured in 2013.",
+    "Crawl start date: 2013-05-01.",
+    "Crawl of outlinks from the encyclopedia, March 2016.",
+    "These files are currently not publicly accessible.",
+    "Sorry, the page you requested could not be found.",
 ]
 
 

@@ -56,6 +56,7 @@ _BOILERPLATE: Final[dict[str, tuple[tuple[str, str], ...]]] = {
         ("javascript", r"\b(?:enable|turn on) javascript\b"),
         ("not found", r"\bpage (?:was )?not found\b"),
         ("not found", r"\b404\b.{0,40}\bnot found\b"),
+        ("could not be found", r"\bthe page you requested could not be found\b"),
         ("this feature is not available right now", r"\bthis feature is not available right now\b"),
         ("please try again later", r"\bplease try again later\b"),
         ("could not be loaded", r"\bcould not be loaded\b"),
@@ -71,6 +72,10 @@ _BOILERPLATE: Final[dict[str, tuple[tuple[str, str], ...]]] = {
         ("web c", r"\bweb (?:captures|collections)\b"),
         ("warc files", r"\bwarc files\b"),
         ("crawl data", r"\bcrawl data\b"),
+        ("seed", r"\bseed ?list\b|\bseed(?: ?list)? (?:for|of) (?:this|the) crawl\b"),
+        ("wide", r"\bwide\d{5}\b"),
+        ("crawl ", r"\bcrawl (?:start|end) date\b|\bcrawl of outlinks\b"),
+        ("not publicly accessible", r"\b(?:files|data) (?:is|are) (?:currently )?not publicly accessible\b"),
     ),
 }
 _PATTERNS: Final = tuple(
