@@ -37,7 +37,7 @@ import dataclasses
 import logging
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -252,6 +252,9 @@ class Material:
     # A number's context word (the content word after it, or "prep:to" before it) → the numbers the
     # material gives in that context; "14 *people* … 30 *wounded*" cannot become "30 people".
     number_contexts: Mapping[str, frozenset[str]] = dataclasses.field(default_factory=dict)
+    # Stems the material uses only inside the reach of a negation ("no immediate risk of *collapse*",
+    # "did not *confirm*"): a sentence that asserts one without a negation says the opposite.
+    negated_only: frozenset[str] = frozenset()
 
 
 def _modal_families(tokens: list[str]) -> set[str]:
@@ -321,6 +324,9 @@ def _number_contexts(tokens: list[str]) -> list[tuple[str, str]]:
         before = tokens[position - 1].lower() if position else ""
         if before in _NUMBER_PREPOSITIONS:
             pairs.append((f"prep:{before}", number))
+        elif before.isalpha() and before not in STOP_WORDS and _word_number(before) is None:
+            # A number that names a grade or a place in a series: "Level *4*", "Phase *2*".
+            pairs.append((f"label:{_word_key(before)}", number))
         for following in tokens[position + 1 : position + 4]:
             low_following = following.lower()
             if following[0].isdigit() or _word_number(low_following) is not None:
@@ -330,6 +336,34 @@ def _number_contexts(tokens: list[str]) -> list[tuple[str, str]]:
             pairs.append((_word_key(following), number))
             break
     return pairs
+
+
+# A negation reaches over the rest of its clause, up to this many words.
+_NEGATION_REACH = 6
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()]|\s(?:but|while|whereas|although|though|and|as|after|before|when)\s", re.I
+)
+
+
+def _negated_stems(part: str) -> tuple[list[str], list[str]]:
+    """Stems within the reach of a negation in ``part`` (to the end of its clause, at most
+    ``_NEGATION_REACH`` words), and all its stems."""
+    negated: list[str] = []
+    every: list[str] = []
+    for clause in _CLAUSE_BREAK.split(_QUOTE.sub(_drop_title_case_quote, part)):
+        tokens = _tokens(clause)
+        reach = -1
+        for position, token in enumerate(tokens):
+            low = token.lower()
+            if token[0].isdigit():
+                continue
+            key = _word_key(token)
+            every.append(key)
+            if _is_negator(low):
+                reach = position + _NEGATION_REACH
+            elif position <= reach and low not in STOP_WORDS:
+                negated.append(key)
+    return negated, every
 
 
 def _is_negator(low: str) -> bool:
@@ -368,7 +402,12 @@ def _analyse_cached(texts: tuple[str, ...]) -> Material:
     planned: Counter[str] = Counter()
     occurrences: Counter[str] = Counter()
     contexts: dict[str, set[str]] = {}
+    negated_counts: Counter[str] = Counter()
+    all_counts: Counter[str] = Counter()
     for part in parts:
+        negated_here, every_here = _negated_stems(part)
+        negated_counts.update(negated_here)
+        all_counts.update(every_here)
         tokens = _tokens(part)
         families |= _modal_families(tokens)
         future, every = _future_stems(tokens)
@@ -410,6 +449,7 @@ def _analyse_cached(texts: tuple[str, ...]) -> Material:
         negated_units=frozenset(negated_units),
         future_only=frozenset(stem for stem, count in planned.items() if count >= occurrences[stem]),
         number_contexts={context: frozenset(numbers) for context, numbers in contexts.items()},
+        negated_only=frozenset(stem for stem, count in negated_counts.items() if count >= all_counts[stem]),
     )
 
 
@@ -552,6 +592,38 @@ def _patients(doc: Any) -> list[tuple[str, Any]]:
     return found
 
 
+# Arcs that tie a word to what it is about: a verb to what it is done to ("upheld the *conviction*"),
+# a noun to its modifiers ("the *wheat* harvest", "*Morska's* request", "hiring *in construction*").
+_ATTACHMENT_DEPS = frozenset({"dobj", "nsubjpass", "pobj", "compound", "amod", "poss", "nmod"})
+_CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
+
+
+def _attachments(doc: Any) -> list[tuple[Any, Any]]:
+    """(head, dependent) content-word pairs along ``_ATTACHMENT_DEPS``; a prepositional object hangs
+    from the word its preposition attaches to ("hiring *in* construction": hiring, construction)."""
+    pairs = []
+    for token in doc:
+        if token.dep_ not in _ATTACHMENT_DEPS or token.pos_ not in _CONTENT_POS or not token.is_alpha:
+            continue
+        if token.is_stop:
+            continue
+        head = token.head
+        if token.dep_ == "pobj":
+            if head.dep_ != "prep" or head.head is head:
+                continue
+            head = head.head
+        if head.pos_ not in _CONTENT_POS or not head.is_alpha or head.is_stop:
+            continue
+        if head.lemma_.lower() in _LIGHT_LEMMAS or head.lemma_.lower() in _SPEECH_LEMMAS:
+            continue
+        pairs.append((head, token))
+    return pairs
+
+
+def _keys(token: Any) -> frozenset[str]:
+    return frozenset({_word_key(token.text), _word_key(token.lemma_)})
+
+
 def _phrase_keys(token: Any) -> frozenset[str]:
     """Stems of the content words of a phrase (the token's whole subtree)."""
     return frozenset(
@@ -574,7 +646,21 @@ def _same_actor(claimed: Any, cited: Any) -> bool:
     """Whether two subjects can be the same actor: the head of either is in the other's phrase, or
     the cited one is a common noun that may stand for the named one ("the company" for "Orvex")."""
     if claimed.pos_ == "PROPN" and cited.pos_ == "NOUN" and not any(c.pos_ == "PROPN" for c in cited.subtree):
-        return True
+        # ... unless a name-like modifier says whose it is: "the *Lorvanian* foreign ministry" is not
+        # Trask's, whatever "the ministry" could stand for.
+        owners = [
+            c
+            for c in cited.subtree
+            if c is not cited and c.text[:1].isupper() and c.is_alpha and c.i != cited.sent.start
+        ]
+        if not owners or _overlap(claimed, cited):
+            return True
+        forms = _country_forms()
+        owner_keys = frozenset().union(
+            *({_word_key(o.text)} | forms.get(_word_key(o.text), set()) for o in owners)
+        )
+        claimed_key = _word_key(claimed.text)
+        return claimed_key in owner_keys or _derived_from(claimed_key, owner_keys)
     return _overlap(claimed, cited)
 
 
@@ -678,6 +764,66 @@ class VerifierConfig:
     min_similarity: float = DENSE_MIN_SIMILARITY
 
 
+def _attachment_problems(claim: Any, cited: list[Any]) -> list[str]:
+    """Words the sentence ties together crosswise to the cited material: "the *maize harvest* …
+    *wheat yields*" where the material has the wheat harvest and maize yields; "hiring in
+    *manufacturing* offset losses in *construction*" where it is the other way round. A pair counts
+    only as an exchange: the sentence ties A to B, the material ties A to C and B to D, and the
+    sentence has C and D too, each tied elsewhere. A paraphrase that reorders keeps its pairs; one
+    that leaves a word out has no exchange to show."""
+    linked: set[tuple[str, str]] = set()
+    dependents: dict[str, set[str]] = defaultdict(set)
+    heads: dict[str, set[str]] = defaultdict(set)
+    for doc in cited:
+        for head, dependent in _attachments(doc):
+            for h in _keys(head):
+                for d in _keys(dependent):
+                    linked.add((h, d))
+                    linked.add((d, h))
+                    dependents[h].add(d)
+                    heads[d].add(h)
+    claim_pairs = [(h, d) for h, d in _attachments(claim) if not _is_time_word(d) and not _is_time_word(h)]
+    claim_linked = {(a, b) for h, d in claim_pairs for a in _keys(h) for b in _keys(d)}
+    claim_linked |= {(b, a) for a, b in claim_linked}
+    claim_keys = {k for h, d in claim_pairs for k in (*_keys(h), *_keys(d))}
+    problems = []
+    for head, dependent in claim_pairs:
+        head_keys, dependent_keys = _keys(head), _keys(dependent)
+        if any((h, d) in linked for h in head_keys for d in dependent_keys):
+            continue
+        # What the material ties the head to instead, and the dependent to instead, both in the
+        # sentence but not tied there to these words.
+        instead_of_dependent = {
+            x
+            for h in head_keys
+            for x in dependents.get(h, ())
+            if x in claim_keys and not any((h2, x) in claim_linked for h2 in head_keys)
+        }
+        instead_of_head = {
+            y
+            for d in dependent_keys
+            for y in heads.get(d, ())
+            if y in claim_keys and not any((y, d2) in claim_linked for d2 in dependent_keys)
+        }
+        if instead_of_dependent and instead_of_head:
+            problems.append(
+                f"in the cited material '{dependent.text}' goes with '{min(instead_of_head)}', "
+                f"not with '{head.text}'"
+            )
+    return problems
+
+
+_TIME_WORDS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june
+    july august september october november december today yesterday tomorrow morning afternoon evening
+    night week month year time day""".split()
+)
+
+
+def _is_time_word(token: Any) -> bool:
+    return bool(token.text.lower() in _TIME_WORDS)
+
+
 class Verifier:
     """Checks brief sentences against what they cite; see the module docstring for the rules."""
 
@@ -753,6 +899,8 @@ class Verifier:
             for verb_key, patient in _patients(doc):
                 cited_patients.setdefault(verb_key, []).append(patient)
         claim_words = {_word_key(t.text) for t in claim if t.is_alpha}
+        cited_subjects = {_word_key(s.text) for subjects in cited_actors.values() for s in subjects}
+        problems.extend(_attachment_problems(claim, cited))
         unit_materials = [_analyse(unit) for unit in units] if len(units) > 1 else []
         for verb_key, verb, subject in _actors(claim):
             others = cited_actors.get(verb_key, [])
@@ -764,11 +912,19 @@ class Verifier:
             # ("the government said" where the union said it and the government made an offer).
             named = subject.pos_ == "PROPN" and all(other.pos_ == "PROPN" for other in others)
             speech = verb.lemma_.lower() in _SPEECH_LEMMAS
+            # An actor the material has doing something else ("police had not yet reached the
+            # area") is not the one it has doing this ("armed gangs blocked the road").
+            acts_elsewhere = _word_key(subject.text) in cited_subjects
             traded = (
                 others
                 and _word_key(subject.text) in cited_words
                 and not any(_same_actor(subject, other) for other in others)
-                and (named or speech or any(_word_key(other.text) in claim_words for other in others))
+                and (
+                    named
+                    or speech
+                    or acts_elsewhere
+                    or any(_word_key(other.text) in claim_words for other in others)
+                )
             )
             if traded:
                 problems.append(
@@ -878,6 +1034,9 @@ class Verifier:
         for context, number in placed:
             given = material.number_contexts.get(context, frozenset())
             displaced = {m for m in given & own_numbers if (context, m) not in placed}
+            if context.startswith("label:") and given and number not in given:
+                problems.append(f"the cited material gives {min(given)}, not {number}, after '{context[6:]}'")
+                continue
             if number not in given and number in material.numbers and displaced:
                 where = context.removeprefix("prep:")
                 problems.append(f"{number} takes the place of {min(displaced)} ('{where}')")
@@ -896,6 +1055,15 @@ class Verifier:
             for said, other in ((mine, theirs), (theirs, mine)):
                 if said in sentence_stems and said not in material.stems and other in material.stems:
                     problems.append(f"'{said}' contradicts '{other}' in the cited material")
+        if not negated:
+            denied = sorted(
+                material.negated_only
+                & {c for c in sentence_stems if c not in _STOP_STEMS and c not in _FRAMING_STEMS}
+            )
+            if denied:
+                problems.append(
+                    f"it asserts what the cited material gives only under a negation ({', '.join(denied)})"
+                )
         if negated and not material.has_negation:
             problems.append("it states a negation the cited material does not contain")
         elif not negated:
