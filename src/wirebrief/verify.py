@@ -952,8 +952,13 @@ class Verifier:
 
     def _source_problems(self, verb: Any, source: Any, units: list[Material]) -> list[str]:
         """What a source is said to have said must be in the cited units that name that source."""
+        # Where one cited unit names the source in full, a unit that names it by its head word names it
+        # too: "…," Furness said' is Daniel Furness's, whom the other cited sentence introduces.
         keys = _core_keys(source)
+        head = _word_key(source.text)
         naming = [u for u in units if keys <= u.stems]
+        if naming:
+            naming = [u for u in units if head in u.stems]
         if not naming:
             return []  # a source named nowhere is reported by the name and word checks
         said = _content_excluding(verb, source)

@@ -17,7 +17,7 @@ import dataclasses
 import fnmatch
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
@@ -241,30 +241,51 @@ class _Material:
     passage_similarity: np.ndarray
     # Each representative's headline scored against the centre of all of them (None: nothing to score).
     headline_scores: np.ndarray | None = None
-    # Last names of the people the reports name in full (see ``_surnames``).
-    surnames: frozenset[str] = frozenset()
+    # Last names of the people the reports name in full, with that full name and the report sentence
+    # that gives it (see ``_surnames``).
+    surnames: Mapping[str, _FullName] = dataclasses.field(default_factory=dict)
 
 
 # A full name: two or more capitalised words, with the particles names carry ("Daniel Furness",
 # "Muntadhar al-Asadi", "Khalid bin Salman").
 _NAME_WORD = r"(?:[a-z]{1,3}-)?[A-Z][\w'’-]*[a-z][\w'’-]*"
 _FULL_NAME = re.compile(rf"\b{_NAME_WORD}(?:\s+(?:(?:al|bin|de|del|van|von|der|da|le|la)\s+)?{_NAME_WORD})+")
-_CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z][\w'’-]*")
+_CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z][\w-]*")
 
 
-def _surnames(bundle: StoryBundle) -> frozenset[str]:
-    """Last names of the people the reports name in full ("Furness" from "Daniel Furness"), unless the
-    reports also use the word in lower case or as a place ("Lima" of "Teresa Lima" is also a city):
-    then alone it is a word or a place, not a name that needs introducing."""
-    mentions = [m for extraction in bundle.extractions.values() for m in extraction.mentions]
-    last_words = {m.text.split()[-1] for m in mentions if m.label == "PERSON" and len(m.text.split()) > 1}
+@dataclass(frozen=True, slots=True)
+class _FullName:
+    text: str  # "Daniel Furness"
+    sentence_id: str  # the report sentence that names him so
+
+
+def _surnames(bundle: StoryBundle, order: Sequence[Article]) -> dict[str, _FullName]:
+    """Last names of the people the reports name in full ("Furness" from "Daniel Furness"), each with
+    the first full name given for it (reports in ``order``). Left out: a last name that stands for two
+    people, and a word the reports also use in lower case or as a place ("Lima" of "Teresa Lima" is
+    also a city): alone, it is a word or a place, not a name that needs introducing."""
+    mentions = [
+        m
+        for article in order
+        if (extraction := bundle.extractions.get(article.id)) is not None
+        for m in extraction.mentions
+    ]
     places = {m.text for m in mentions if m.label in {"GPE", "LOC", "FAC", "NORP"}}
     lower_words = {
         word for article in bundle.articles for word in re.findall(r"\b[a-z][\w'’-]*", article.text)
     }
-    return frozenset(
-        w for w in last_words if w[:1].isupper() and w.lower() not in lower_words and w not in places
-    )
+    full: dict[str, _FullName] = {}
+    people: dict[str, set[str]] = defaultdict(set)
+    for mention in mentions:
+        words = mention.text.split()
+        if mention.label != "PERSON" or len(words) < 2:
+            continue
+        last = words[-1]
+        if not last[:1].isupper() or last.lower() in lower_words or last in places:
+            continue
+        people[last].add(mention.text)
+        full.setdefault(last, _FullName(mention.text, mention.sentence_id))
+    return {last: name for last, name in full.items() if len(people[last]) == 1}
 
 
 def _names_introduced(text: str) -> set[str]:
@@ -272,7 +293,7 @@ def _names_introduced(text: str) -> set[str]:
     return {m.group(0).split()[-1] for m in _FULL_NAME.finditer(text)}
 
 
-def _short_references(text: str, surnames: frozenset[str]) -> set[str]:
+def _short_references(text: str, surnames: Mapping[str, _FullName]) -> set[str]:
     """Surnames ``text`` uses alone ("…, Furness said"): a reader needs the full name before them."""
     inside = {(m.start(), m.end()) for m in _FULL_NAME.finditer(text)}
     return {
@@ -280,6 +301,27 @@ def _short_references(text: str, surnames: frozenset[str]) -> set[str]:
         for word in _CAPITALISED_WORD.finditer(text)
         if word.group(0) in surnames and not any(a <= word.start() < b for a, b in inside)
     }
+
+
+def _with_full_names(
+    text: str, introduced: set[str], surnames: Mapping[str, _FullName]
+) -> tuple[str, list[str]]:
+    """``text`` with each surname it uses alone before the brief has named that person in full given
+    in full at its first use ("…," Furness said → "…," Daniel Furness said), and the ids of the report
+    sentences that give those full names (to cite beside the sentence itself). ``introduced`` gains
+    the names ``text`` now introduces."""
+    introduced |= _names_introduced(text)
+    sources: list[str] = []
+    for surname in sorted(_short_references(text, surnames) - introduced):
+        full = surnames[surname]
+        inside = [(m.start(), m.end()) for m in _FULL_NAME.finditer(text)]
+        for word in _CAPITALISED_WORD.finditer(text):
+            if word.group(0) == surname and not any(a <= word.start() < b for a, b in inside):
+                text = text[: word.start()] + full.text + text[word.end() :]
+                break
+        introduced.add(surname)
+        sources.append(full.sentence_id)
+    return text, sources
 
 
 # The article folds in the reference records that say who an actor is (a designation, a sanctions
@@ -732,6 +774,17 @@ class DeterministicWriter:
         title = ReportSentence.title_of(best)
         return BriefSentence(BriefPart.HEADLINE, best.title, (Citation("sentence", title.id),))
 
+    @staticmethod
+    def _in_order(chosen: list[_Passage]) -> list[_Passage]:
+        """The article opens with the news: the best-scoring chosen passage that opens a report (a
+        lead), then the rest in time order (report time, then place in the report)."""
+        leads = [p for p in chosen if p.start == 0]
+        opening = leads[:1]
+        return opening + sorted(
+            (p for p in chosen if p not in opening),
+            key=lambda p: (p.article.published, p.article.id, p.start),
+        )
+
     def _article(
         self,
         material: _Material,
@@ -741,28 +794,7 @@ class DeterministicWriter:
         categories: Sequence[CategoryScore] = (),
     ) -> list[BriefSentence]:
         chosen = self._select(material, self.settings.article_max_sentences, max_words)
-        # The article opens with the news: the best-scoring chosen passage that opens a report (a
-        # lead), then the rest in time order (report time, then place in the report).
-        leads = [p for p in chosen if p.start == 0]
-        opening = leads[:1]
-        picked = opening + sorted(
-            (p for p in chosen if p not in opening),
-            key=lambda p: (p.article.published, p.article.id, p.start),
-        )
-        # A name used alone ("…, Furness said") needs the full name before it in the brief, not only in
-        # its report: a passage whose short names the article has not introduced yet is left out.
-        introduced: set[str] = set()
-        readable: list[_Passage] = []
-        for passage in picked:
-            names = set(introduced)
-            for sentence in passage.sentences:
-                names |= _names_introduced(sentence.text)
-                if _short_references(sentence.text, material.surnames) - names:
-                    break
-            else:
-                introduced = names
-                readable.append(passage)
-        picked = readable
+        picked = self._in_order(chosen)
         # A passage is a paragraph; passages of one report in a row share one, up to four sentences.
         paragraphs: list[list[_Passage]] = []
         for passage in picked:
@@ -789,6 +821,7 @@ class DeterministicWriter:
                 merged.append(paragraph)
         merged = merged[:7]
         out: list[BriefSentence] = []
+        introduced: set[str] = set()
         for number, paragraph in enumerate(merged):
             for sentence in (s for p in paragraph for s in p.sentences):
                 text = sentence.text
@@ -796,11 +829,11 @@ class DeterministicWriter:
                 # middle of a synthesis: only the article's opening sentence keeps its dateline.
                 if out:
                     text = _without_dateline(text)
-                out.append(
-                    BriefSentence(
-                        BriefPart.ARTICLE, text, (Citation("sentence", sentence.id),), paragraph=number
-                    )
-                )
+                # A name used alone ("…, Furness said") before the brief has given it in full is given
+                # in full, citing the report sentence that names the person so.
+                text, sources = _with_full_names(text, introduced, material.surnames)
+                citations = (Citation("sentence", sentence.id), *(Citation("sentence", i) for i in sources))
+                out.append(BriefSentence(BriefPart.ARTICLE, text, citations, paragraph=number))
         # Where reports disagree on a figure, the article says so after the reports' own paragraphs ...
         closing = len(merged)
         for disagreement in disagreements:
@@ -870,7 +903,13 @@ class DeterministicWriter:
         ]
 
     def _stakeholders(
-        self, bundle: StoryBundle, candidates: list[_Candidate], used: set[str], facts: Sequence[Fact]
+        self,
+        bundle: StoryBundle,
+        candidates: list[_Candidate],
+        used: set[str],
+        facts: Sequence[Fact],
+        surnames: Mapping[str, _FullName],
+        introduced: set[str],
     ) -> list[BriefSentence]:
         """A paragraph per stakeholder the story concerns, from the report sentences that touch its
         interests, led by at most one reference record of a kind it follows.
@@ -937,16 +976,22 @@ class DeterministicWriter:
                 )  # fmt: skip
             if not matching:
                 picked = distinct
+            named = set(introduced)
             for candidate in sorted(picked, key=lambda c: (c.article.published, c.sentence.id)):
+                text, sources = _with_full_names(_without_dateline(candidate.sentence.text), named, surnames)
+                citations = (
+                    Citation("sentence", candidate.sentence.id),
+                    *(Citation("sentence", i) for i in sources),
+                )
                 out.append(
                     BriefSentence(
                         BriefPart.STAKEHOLDER,
-                        _without_dateline(candidate.sentence.text),
-                        (Citation("sentence", candidate.sentence.id),),
+                        text,
+                        citations,
                         paragraph=paragraph,
                         stakeholder=stakeholder.name,
                     )
-                )  # fmt: skip
+                )
             paragraph += 1
         return out
 
@@ -999,7 +1044,13 @@ class DeterministicWriter:
             headline_centre = np.asarray(headlines.mean(axis=0)).ravel()
             headline_scores = np.asarray(headlines @ headline_centre).ravel()
         return _Material(
-            representatives, candidates, passages, scores, similarity, headline_scores, _surnames(bundle)
+            representatives,
+            candidates,
+            passages,
+            scores,
+            similarity,
+            headline_scores,
+            _surnames(bundle, representatives),
         )
 
     def article_sentences(self, bundle: StoryBundle, max_words: int | None = None) -> list[BriefSentence]:
@@ -1033,16 +1084,10 @@ class DeterministicWriter:
         sentences += article_part
         sentences += self._insights(facts)
         used = {c.ref for s in article_part for c in s.citations}
-        # A stakeholder's sentence may use a short name only when the article has given it in full.
+        # In a stakeholder's paragraph, as in the article, a name used alone is given in full unless the
+        # article has named the person.
         introduced = {name for s in article_part for name in _names_introduced(s.text)}
-        readable = [
-            c
-            for c in scored
-            if not _short_references(c.sentence.text, material.surnames)
-            - introduced
-            - _names_introduced(c.sentence.text)
-        ]
-        sentences += self._stakeholders(bundle, readable, used, facts)
+        sentences += self._stakeholders(bundle, scored, used, facts, material.surnames, introduced)
         metadata = {"stakeholders": ", ".join(s.name for s in self.stakeholders)}
         return Brief.for_story(bundle, _without_repeats(sentences), self.name, metadata)
 
