@@ -324,9 +324,11 @@ def _number_contexts(tokens: list[str]) -> list[tuple[str, str]]:
         before = tokens[position - 1].lower() if position else ""
         if before in _NUMBER_PREPOSITIONS:
             pairs.append((f"prep:{before}", number))
-        elif before.isalpha() and before not in STOP_WORDS and _word_number(before) is None:
-            # A number that names a grade or a place in a series: "Level *4*", "Phase *2*".
-            pairs.append((f"label:{_word_key(before)}", number))
+        elif position and (tokens[position - 1][:1].isupper() or before in _LABEL_NOUNS):
+            # A number that names a grade or a place in a series: "Level *4*", "Phase *2*" (not a
+            # count after a verb: "injured 27, five seriously").
+            if before.isalpha() and before not in STOP_WORDS and _word_number(before) is None:
+                pairs.append((f"label:{_word_key(before)}", number))
         for following in tokens[position + 1 : position + 4]:
             low_following = following.lower()
             if following[0].isdigit() or _word_number(low_following) is not None:
@@ -364,6 +366,10 @@ def _negated_stems(part: str) -> tuple[list[str], list[str]]:
             elif position <= reach and low not in STOP_WORDS:
                 negated.append(key)
     return negated, every
+
+
+# Nouns whose number is a label, written in lower case too ("level 4", "category 3").
+_LABEL_NOUNS = frozenset("level category phase stage tier grade class round".split())
 
 
 def _is_negator(low: str) -> bool:
