@@ -324,11 +324,10 @@ def _number_contexts(tokens: list[str]) -> list[tuple[str, str]]:
         before = tokens[position - 1].lower() if position else ""
         if before in _NUMBER_PREPOSITIONS:
             pairs.append((f"prep:{before}", number))
-        elif position and (tokens[position - 1][:1].isupper() or before in _LABEL_NOUNS):
+        elif _is_label(tokens[position - 1] if position else ""):
             # A number that names a grade or a place in a series: "Level *4*", "Phase *2*" (not a
             # count after a verb: "injured 27, five seriously").
-            if before.isalpha() and before not in STOP_WORDS and _word_number(before) is None:
-                pairs.append((f"label:{_word_key(before)}", number))
+            pairs.append((f"label:{_word_key(before)}", number))
         for following in tokens[position + 1 : position + 4]:
             low_following = following.lower()
             if following[0].isdigit() or _word_number(low_following) is not None:
@@ -370,6 +369,17 @@ def _negated_stems(part: str) -> tuple[list[str], list[str]]:
 
 # Nouns whose number is a label, written in lower case too ("level 4", "category 3").
 _LABEL_NOUNS = frozenset("level category phase stage tier grade class round".split())
+
+
+def _is_label(token: str) -> bool:
+    """Whether ``token`` names what the number after it labels (capitalised, or a label noun)."""
+    low = token.lower()
+    return (
+        low.isalpha()
+        and (token[:1].isupper() or low in _LABEL_NOUNS)
+        and low not in STOP_WORDS
+        and _word_number(low) is None
+    )
 
 
 def _is_negator(low: str) -> bool:
