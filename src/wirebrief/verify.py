@@ -255,6 +255,9 @@ class Material:
     # Stems the material uses only inside the reach of a negation ("no immediate risk of *collapse*",
     # "did not *confirm*"): a sentence that asserts one without a negation says the opposite.
     negated_only: frozenset[str] = frozenset()
+    # Each negated unit with the other words in the negation's reach ("failed to *agree* on a *date*
+    # to *phase* out *coal*": agree → date, phase, coal).
+    negation_scopes: Mapping[tuple[str, ...], frozenset[str]] = dataclasses.field(default_factory=dict)
 
 
 def _modal_families(tokens: list[str]) -> set[str]:
@@ -371,6 +374,25 @@ def _negated_stems(part: str) -> tuple[list[str], list[str]]:
 _LABEL_NOUNS = frozenset("level category phase stage tier grade class round".split())
 
 
+def _negation_scopes(part: str) -> list[tuple[tuple[str, ...], set[str]]]:
+    """For each negation in ``part``: its unit (``_negated_unit`` within the clause) and the other
+    content stems within its reach in the clause."""
+    found = []
+    for clause in _CLAUSE_BREAK.split(_QUOTE.sub(_drop_title_case_quote, part)):
+        tokens = _tokens(clause)
+        for position, token in enumerate(tokens):
+            if not _is_negator(token.lower()):
+                continue
+            unit = _negated_unit(tokens, position)
+            reach = tokens[position + 1 : position + 1 + _NEGATION_REACH]
+            scope = {_word_key(t) for t in reach if not t[0].isdigit() and t.lower() not in STOP_WORDS} - set(
+                unit
+            )
+            if unit:
+                found.append((unit, scope))
+    return found
+
+
 def _is_label(token: str) -> bool:
     """Whether ``token`` names what the number after it labels (capitalised, or a label noun)."""
     low = token.lower()
@@ -395,10 +417,15 @@ def _negated_unit(tokens: list[str], position: int) -> tuple[str, ...]:
         low = token.lower()
         if token[0].isdigit() or low in _NEGATION_SKIP or low in MODAL_WORDS or _is_negator(low):
             continue
+        if low in _PRONOUNS:  # "denied that *it* had rammed": the pronoun is not what is denied
+            continue
         unit.append(_word_key(token))
         if len(unit) == wanted:
             break
     return tuple(unit)
+
+
+_PRONOUNS = frozenset("it its they them their he him his she her we us our i me my you your".split())
 
 
 def _analyse(texts: Iterable[str]) -> Material:
@@ -419,6 +446,7 @@ def _analyse_cached(texts: tuple[str, ...]) -> Material:
     occurrences: Counter[str] = Counter()
     contexts: dict[str, set[str]] = {}
     negated_counts: Counter[str] = Counter()
+    scopes: dict[tuple[str, ...], set[str]] = {}
     all_counts: Counter[str] = Counter()
     for part in parts:
         negated_here, every_here = _negated_stems(part)
@@ -438,6 +466,8 @@ def _analyse_cached(texts: tuple[str, ...]) -> Material:
                 unit = _negated_unit(_tokens(_QUOTE.sub(_drop_title_case_quote, part)), position)
                 if unit:
                     negated_units.add(unit)
+        for unit, scope in _negation_scopes(part):
+            scopes.setdefault(unit, set()).update(scope)
         for token in tokens:
             low = token.lower()
             number = _word_number(low)
@@ -466,6 +496,7 @@ def _analyse_cached(texts: tuple[str, ...]) -> Material:
         future_only=frozenset(stem for stem, count in planned.items() if count >= occurrences[stem]),
         number_contexts={context: frozenset(numbers) for context, numbers in contexts.items()},
         negated_only=frozenset(stem for stem, count in negated_counts.items() if count >= all_counts[stem]),
+        negation_scopes={unit: frozenset(scope) for unit, scope in scopes.items()},
     )
 
 
@@ -1088,7 +1119,14 @@ class Verifier:
         if negated and not material.has_negation:
             problems.append("it states a negation the cited material does not contain")
         elif not negated:
-            dropped = [u for u in material.negated_units if all(w in sentence_stems for w in u)]
+            # A negation is dropped when the sentence says what it negates about the same thing: "agreed
+            # to triple capacity" keeps what "failed to agree on a date for coal" negates.
+            dropped = [
+                u
+                for u in material.negated_units
+                if all(w in sentence_stems for w in u)
+                and (not (scope := material.negation_scopes.get(u, frozenset())) or scope & sentence_stems)
+            ]
             if dropped:
                 words = ", ".join(" ".join(u) for u in sorted(dropped))
                 problems.append(f"it drops a negation present in the cited material ({words})")

@@ -84,3 +84,17 @@ def test_a_negated_word_may_be_restated_under_its_negation() -> None:
     cited = "The army did not confirm the deaths of the two soldiers, a spokesman said on Friday."
     assert _verdict("The army has not confirmed the deaths of the two soldiers.", cited).supported
     assert not _verdict("The army confirmed the deaths of the two soldiers.", cited).supported
+
+
+def test_a_negation_is_dropped_only_where_the_sentence_says_what_it_negates() -> None:
+    """ "agreed to cut methane" keeps what "failed to agree on a date to end coal" negates; "agreed on a
+    date to end coal" drops it. "denied that *it* had rammed" negates the ramming, not the pronoun."""
+    summit = "Countries agreed to cut methane emissions but failed to agree on a date to end coal power."
+    assert _verdict("Countries agreed to cut methane emissions.", summit).supported
+    dropped = _verdict("Countries agreed on a date to end coal power.", summit)
+    assert any("drops a negation" in r for r in dropped.reasons), dropped.reasons
+    navy = (
+        "The navy said its patrol boat was damaged in a collision but denied that it had rammed the trawler."
+    )
+    assert _verdict("The navy said its patrol boat was damaged in a collision.", navy).supported
+    assert not _verdict("The navy said its patrol boat had rammed the trawler.", navy).supported
