@@ -1,5 +1,8 @@
 """The checks added for the subtle errors a word list cannot see: who acts, who said it, which number
-goes where, planned or done, and specific words the cited text does not contain.
+goes where, planned or done, and specific words the cited text does not contain; and those for errors
+made only of the cited text's own words: a negated word asserted, a label's number changed, words
+tied crosswise, a statement given to the country named beside the real source, an actor taken from
+another clause.
 
 Every case is an invented report sentence and a brief sentence written against it; each rejection is
 paired with a faithful restatement of the same material that must pass, so that no check can pass its
