@@ -40,6 +40,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Protocol
@@ -342,6 +343,11 @@ def _number_contexts(tokens: list[str]) -> list[tuple[str, str]]:
     return pairs
 
 
+# A negation reaches over the rest of its clause, up to this many words, and stops at a preposition
+# that opens a phrase of its own ("no risk *of* collapse" reaches on; "not guilty *at* a trial" does not).
+_REACH_BREAKS = frozenset(
+    "at in on for with by from after before during until since into over under near between amid".split()
+)
 # A negation reaches over the rest of its clause, up to this many words.
 _NEGATION_REACH = 6
 _CLAUSE_BREAK = re.compile(
@@ -365,6 +371,8 @@ def _negated_stems(part: str) -> tuple[list[str], list[str]]:
             every.append(key)
             if _is_negator(low):
                 reach = position + _NEGATION_REACH
+            elif low in _REACH_BREAKS:
+                reach = -1  # "not guilty *at* a trial expected in the autumn": the trial is not negated
             elif position <= reach and low not in STOP_WORDS:
                 negated.append(key)
     return negated, every
@@ -519,6 +527,7 @@ class CitedMaterial:
     texts: list[str]
     framing: str = ""
     outlet: str = ""
+    published: date | None = None  # when the cited report was published (its weekdays resolve from it)
 
 
 def citation_texts(
@@ -537,7 +546,7 @@ def citation_texts(
             return CitedMaterial([sentence.text])
         published = article.published
         framing = f"{article.outlet} {published.date().isoformat()} {published.strftime('%A %d %B %Y')}"
-        return CitedMaterial([sentence.text], framing, article.outlet)
+        return CitedMaterial([sentence.text], framing, article.outlet, published.date())
     fact = facts.get(citation.ref)
     if fact is None:
         return None
@@ -556,7 +565,10 @@ def citation_texts(
 # Arlen".
 
 # Verbs of saying: their subject is the source of what the clause reports.
-_SPEECH_LEMMAS = frozenset("say tell report state announce add confirm claim accord".split())
+_SPEECH_LEMMAS = frozenset(
+    """say tell report state announce add confirm claim accord warn caution note insist argue explain
+    stress""".split()
+)
 # Verbs too light to carry an actor ("is", "has").
 _LIGHT_LEMMAS = frozenset("be have do".split())
 # Parts of speech that carry the specifics of a claim: each must be in the material. Verbs are left
@@ -871,6 +883,54 @@ def _is_time_word(token: Any) -> bool:
     return bool(token.text.lower() in _TIME_WORDS)
 
 
+_MONTHS = ("january february march april may june july august september october november december").split()
+_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
+_CALENDAR_DATE = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)? {_MONTH}(?:,? (\d{{4}}))?\b"
+    rf"|\b{_MONTH} (\d{{1,2}})(?:st|nd|rd|th)?(?:,? (\d{{4}}))?\b"
+    r"|\b(\d{4})-(\d{2})-(\d{2})\b"
+)
+_WEEKDAYS = ("monday tuesday wednesday thursday friday saturday sunday").split()
+_WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+
+
+def _weekday_dates(text: str, published: date) -> dict[date, str]:
+    """The calendar dates a report published on ``published`` means by the weekdays it names: the
+    last such day up to publication ("on Tuesday" in a Wednesday report) or the next one after it
+    ("will open on Thursday")."""
+    dates: dict[date, str] = {}
+    for match in _WEEKDAY.finditer(text):
+        weekday = _WEEKDAYS.index(match.group(1).lower())
+        back = (published.weekday() - weekday) % 7
+        dates[published - timedelta(days=back)] = match.group(1)
+        dates[published + timedelta(days=(weekday - published.weekday()) % 7 or 7)] = match.group(1)
+    return dates
+
+
+def _as_weekdays(text: str, dates: Mapping[date, str], year: int, material: str) -> str:
+    """``text`` with each calendar date that is a weekday its material names written as that weekday
+    ("on 5 May" → "on Tuesday"), so the checks compare like with like; other dates stay as they are,
+    and so does a date the material itself gives (a report's publication date beside its outlet)."""
+
+    def weekday(match: re.Match[str]) -> str:
+        if match.group(0).lower() in material:
+            return match.group(0)
+        groups = match.groups()
+        try:
+            if groups[0]:
+                day, month, in_year = int(groups[0]), _MONTHS.index(groups[1].lower()) + 1, groups[2]
+            elif groups[3]:
+                day, month, in_year = int(groups[4]), _MONTHS.index(groups[3].lower()) + 1, groups[5]
+            else:
+                day, month, in_year = int(groups[8]), int(groups[7]), groups[6]
+            when = date(int(in_year) if in_year else year, month, day)
+        except ValueError:
+            return match.group(0)
+        return dates.get(when, match.group(0))
+
+    return _CALENDAR_DATE.sub(weekday, text) if dates else text
+
+
 class Verifier:
     """Checks brief sentences against what they cite; see the module docstring for the rules."""
 
@@ -893,11 +953,16 @@ class Verifier:
         texts: list[str] = []
         units: list[list[str]] = []  # the texts of each citation
         lowered = sentence.text.lower()
+        weekdays: dict[date, str] = {}
+        year = 0
         for citation in sentence.citations:
             resolved = citation_texts(citation, sentences, articles, facts)
             if resolved is None:
                 reasons.append(f"citation {citation.kind}:{citation.ref} does not resolve")
                 continue
+            if resolved.published is not None:
+                weekdays.update(_weekday_dates(resolved.texts[0], resolved.published))
+                year = max(year, resolved.published.year)
             unit = list(resolved.texts)
             if resolved.outlet and resolved.outlet.lower() in lowered:
                 unit.append(resolved.framing)
@@ -906,16 +971,19 @@ class Verifier:
         if reasons:
             return Verdict(sentence, False, tuple(reasons))
         material = _analyse(texts)
-        reasons.extend(self._problems(sentence.text, material))
-        coverage = self._coverage(sentence.text, material)
+        # A date the cited report gives as a weekday ("on Tuesday", published on a Wednesday) may be
+        # written as the date it is ("on 5 May"): compared as the weekday, a wrong date still fails.
+        text = _as_weekdays(sentence.text, weekdays, year, material.text)
+        reasons.extend(self._problems(text, material))
+        coverage = self._coverage(text, material)
         if coverage < self.config.min_coverage:
             reasons.append(f"only {coverage:.0%} of its content words are in the cited material")
-        verbatim = _is_verbatim(sentence.text, units)
+        verbatim = _is_verbatim(text, units)
         if not reasons and self.config.spacy_model and not verbatim:
-            reasons.extend(self._structure_problems(sentence.text, units, material))
+            reasons.extend(self._structure_problems(text, units, material))
         score = coverage
         if not reasons and self.similarity is not None and not verbatim:
-            score = self.similarity.similarity(sentence.text, [u[0] for u in units if u])
+            score = self.similarity.similarity(text, [u[0] for u in units if u])
             if score < self.config.min_similarity:
                 reasons.append(f"its meaning is far from the cited material (similarity {score:.2f})")
         return Verdict(sentence, not reasons, tuple(reasons), similarity=round(score, 4))
@@ -1105,7 +1173,12 @@ class Verifier:
                 problems.append(f'quoted words "{match.group(1)[:40]}" are not in the cited material')
         for mine, theirs in _OPPOSITE_STEMS:
             for said, other in ((mine, theirs), (theirs, mine)):
-                if said in sentence_stems and said not in material.stems and other in material.stems:
+                if (
+                    said in sentence_stems
+                    and said not in material.stems
+                    and other in material.stems
+                    and other not in sentence_stems  # "after the ruling … before the end of the year"
+                ):
                     problems.append(f"'{said}' contradicts '{other}' in the cited material")
         if not negated:
             denied = sorted(

@@ -252,3 +252,18 @@ def test_a_negation_is_dropped_only_where_the_sentence_says_what_it_negates() ->
     )
     assert _verdict("The navy said its patrol boat was damaged in a collision.", navy).supported
     assert not _verdict("The navy said its patrol boat had rammed the trawler.", navy).supported
+
+
+def test_a_weekday_may_be_written_as_its_date_but_not_as_another() -> None:
+    """Cited reports are published on Monday 2 March 2026 (the labelled set's default): their "on
+    Sunday" is 1 March, and "reopens on Thursday" is 5 March."""
+    reopened = "The Kessel bridge reopened to traffic on Sunday after six weeks of repairs, the city said."
+    assert _verdict("The Kessel bridge reopened to traffic on 1 March, the city said.", reopened).supported
+    assert _verdict(
+        "The Kessel bridge reopened on March 1, 2026 after six weeks of repairs.", reopened
+    ).supported
+    wrong = _verdict("The Kessel bridge reopened to traffic on 2 March, the city said.", reopened)
+    assert not wrong.supported and any("2" in r for r in wrong.reasons), wrong.reasons
+    ahead = "The city said the Kessel bridge reopens to traffic on Thursday after six weeks of repairs."
+    assert _verdict("The Kessel bridge reopens to traffic on 5 March, the city said.", ahead).supported
+    assert not _verdict("The Kessel bridge reopens to traffic on 6 March, the city said.", ahead).supported
