@@ -56,6 +56,21 @@ def test_text_follows_the_example_layout(brief: Brief) -> None:
     )
 
 
+def test_a_brief_without_records_says_so_under_the_insights_heading(
+    brief: Brief, bundle: StoryBundle
+) -> None:
+    import dataclasses
+
+    bare = dataclasses.replace(
+        brief, sentences=tuple(s for s in brief.sentences if s.citations[0].kind != "fact")
+    )
+    lines = render_text(bare).splitlines()
+    assert lines[lines.index("Key Insights from Enrichment Data:") + 1] == "- (no reference records matched)"
+    markdown = render_markdown(bare, SourceIndex.from_bundle(bundle)).splitlines()
+    heading = markdown.index("## Key Insights from Enrichment Data")
+    assert markdown[heading + 2] == "- (no reference records matched)"
+
+
 def test_markdown_footnotes_every_sentence_and_lists_its_sources(brief: Brief, bundle: StoryBundle) -> None:
     markdown = render_markdown(brief, SourceIndex.from_bundle(bundle))
     assert markdown.startswith(f"# {brief.title}[^1]")
