@@ -384,7 +384,11 @@ _LABEL_NOUNS = frozenset("level category phase stage tier grade class round".spl
 
 def _negation_scopes(part: str) -> list[tuple[tuple[str, ...], set[str]]]:
     """For each negation in ``part``: its unit (``_negated_unit`` within the clause) and the other
-    content stems within its reach in the clause."""
+    content stems within its reach in the clause.
+
+    Unlike ``_negated_stems`` the reach here runs over prepositions: what is not agreed in "failed to
+    agree *on* a date to end coal" is the date and the coal, and a sentence that names them drops the
+    negation; a sentence that names only other things ("agreed to cut methane") does not."""
     found = []
     for clause in _CLAUSE_BREAK.split(_QUOTE.sub(_drop_title_case_quote, part)):
         tokens = _tokens(clause)
