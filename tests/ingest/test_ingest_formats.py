@@ -91,9 +91,30 @@ def test_rss2_prefers_full_content_over_summary(tmp_path: Path) -> None:
     assert first.language == "en-gb"
     assert first.url == "https://ledger.example.org/news/strike"
     assert first.locator == "ledger-1"
-    # An item's <source> names the outlet that wrote it.
+    # An item's <source> names the outlet that wrote it; an item on the feed's own site is the feed's.
     assert second.outlet == "Meridian Wire"
+    assert first.outlet == "Harbour Ledger"
     assert second.body == "The ferry to the islands runs again from Monday."
+
+
+def test_a_feed_names_its_own_items_and_leaves_other_sites_to_their_host(tmp_path: Path) -> None:
+    """ "Continental Press Agency — Top wire stories" names the items on its own site (with or without
+    "www."); an item it links on another site is left to that site's host, as an aggregator's are."""
+    feed = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Continental Press Agency — Top wire stories</title>
+<link>https://www.continentalpress.example/</link>
+<item><title>Quake hits Arequipa</title><link>https://continentalpress.example/wire/quake</link>
+<description>A magnitude 6.9 earthquake struck southern Peru on Wednesday.</description></item>
+<item><title>Ferry capsizes</title><link>https://www.pacificsignal.example/ferry</link>
+<description>A ferry capsized off Romblon on Saturday.</description></item>
+</channel></rss>
+"""
+    path = tmp_path / "continental.rss"
+    path.write_text(feed, encoding="utf-8")
+    (own, elsewhere), problems = _read(path)
+    assert problems == []
+    assert own.outlet == "Continental Press Agency"
+    assert elsewhere.outlet is None  # normalise names it by its host: pacificsignal.example
 
 
 def test_atom_entry(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any, BinaryIO
+from urllib.parse import urlsplit
 from xml.etree.ElementTree import ParseError
 
 import defusedxml.ElementTree
@@ -61,6 +62,16 @@ def _entry_body(entry: Mapping[str, Any]) -> str:
     return best if best.strip() else str(entry.get("summary", "") or "")
 
 
+# What follows the outlet's name in a feed title: "Meridian Wire — World", "Atlas Daily | Latest".
+_FEED_TITLE_TAIL = re.compile(r"\s+[—–|:-]\s+")
+
+
+def _host(url: str) -> str | None:
+    """A link's host without "www." (the feed's site and its items' links compare by it)."""
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.") if host else None
+
+
 class FeedSource:
     name: str = "feed"
     suffixes: tuple[str, ...] = (".xml", ".rss", ".atom", ".rdf")
@@ -94,6 +105,9 @@ class FeedSource:
             return
         feed = parsed.get("feed", {})
         feed_title = str(feed.get("title", "") or "").strip() or None
+        feed_host = _host(str(feed.get("link", "") or ""))
+        # The outlet's name, as the feed titles itself ("Continental Press Agency — Top wire stories").
+        feed_outlet = _FEED_TITLE_TAIL.split(feed_title, maxsplit=1)[0].strip() if feed_title else None
         feed_language = feed.get("language")
         for index, entry in enumerate(entries, start=1):
             locator = str(entry.get("id") or entry.get("link") or f"item {index}")
@@ -129,9 +143,14 @@ class FeedSource:
                 body=body,
                 body_is_html=True,
                 url=str(link) if link else None,
-                # The item's <source> names the outlet that wrote a syndicated item; without a link to take
-                # the host from, the feed's own title stands for the outlet.
-                outlet=str(source_title) if source_title else (None if link else feed_title),
+                # The item's <source> names the outlet that wrote a syndicated item. An item on the feed's
+                # own site is the feed's outlet, named as the feed names itself; an item elsewhere is left
+                # to its link's host (an aggregator's feed); without a link, the feed's title stands for it.
+                outlet=str(source_title)
+                if source_title
+                else (feed_outlet if feed_outlet and feed_host and _host(str(link)) == feed_host else None)
+                if link
+                else feed_title,
                 published=published,
                 language=str(content_language or feed_language or "") or None,
                 byline=str(entry.get("author", "") or "").strip() or None,
