@@ -343,23 +343,38 @@ def _number_contexts(tokens: list[str]) -> list[tuple[str, str]]:
     return pairs
 
 
-# A negation reaches over the rest of its clause, up to this many words, and stops at a preposition
-# that opens a phrase of its own ("no risk *of* collapse" reaches on; "not guilty *at* a trial" does not).
+# A negation reaches over the rest of its clause, up to this many words; for what a sentence may not
+# assert (``negated_only``) it stops at a preposition that opens a phrase of its own ("no risk *of*
+# collapse" reaches on; "not guilty *at* a trial" does not).
+_NEGATION_REACH = 6
 _REACH_BREAKS = frozenset(
     "at in on for with by from after before during until since into over under near between amid".split()
 )
-# A negation reaches over the rest of its clause, up to this many words.
-_NEGATION_REACH = 6
 _CLAUSE_BREAK = re.compile(
     r"[,;:()]|\s(?:but|while|whereas|although|though|and|as|after|before|when)\s", re.I
 )
 
 
-def _negated_stems(part: str) -> tuple[list[str], list[str]]:
-    """Stems within the reach of a negation in ``part`` (to the end of its clause, at most
-    ``_NEGATION_REACH`` words), and all its stems."""
+@dataclass(frozen=True, slots=True)
+class _Negations:
+    """What the negations of one text reach (see ``_negations``)."""
+
+    negated: list[str]  # stems within a negation's reach, stopping at ``_REACH_BREAKS``, as often as seen
+    every: list[str]  # every stem of the text
+    scopes: list[tuple[tuple[str, ...], set[str]]]  # each negation's unit, and the rest of its reach
+
+
+def _negations(part: str) -> _Negations:
+    """One pass over ``part``'s clauses for both readings of a negation's reach.
+
+    ``negated`` (what a sentence may not assert without a negation) stops at a preposition that opens
+    a phrase of its own: "not guilty *at* a trial" does not negate the trial. ``scopes`` (what a
+    sentence must name to drop a negation) runs over prepositions: what is not agreed in "failed to
+    agree *on* a date to end coal" is the date and the coal, so a sentence naming them drops the
+    negation and one naming only other things ("agreed to cut methane") does not."""
     negated: list[str] = []
     every: list[str] = []
+    scopes: list[tuple[tuple[str, ...], set[str]]] = []
     for clause in _CLAUSE_BREAK.split(_QUOTE.sub(_drop_title_case_quote, part)):
         tokens = _tokens(clause)
         reach = -1
@@ -371,38 +386,22 @@ def _negated_stems(part: str) -> tuple[list[str], list[str]]:
             every.append(key)
             if _is_negator(low):
                 reach = position + _NEGATION_REACH
+                unit = _negated_unit(tokens, position)
+                if unit:
+                    after = tokens[position + 1 : reach + 1]
+                    scope = {
+                        _word_key(t) for t in after if not t[0].isdigit() and t.lower() not in STOP_WORDS
+                    }
+                    scopes.append((unit, scope - set(unit)))
             elif low in _REACH_BREAKS:
                 reach = -1  # "not guilty *at* a trial expected in the autumn": the trial is not negated
             elif position <= reach and low not in STOP_WORDS:
                 negated.append(key)
-    return negated, every
+    return _Negations(negated, every, scopes)
 
 
 # Nouns whose number is a label, written in lower case too ("level 4", "category 3").
 _LABEL_NOUNS = frozenset("level category phase stage tier grade class round".split())
-
-
-def _negation_scopes(part: str) -> list[tuple[tuple[str, ...], set[str]]]:
-    """For each negation in ``part``: its unit (``_negated_unit`` within the clause) and the other
-    content stems within its reach in the clause.
-
-    Unlike ``_negated_stems`` the reach here runs over prepositions: what is not agreed in "failed to
-    agree *on* a date to end coal" is the date and the coal, and a sentence that names them drops the
-    negation; a sentence that names only other things ("agreed to cut methane") does not."""
-    found = []
-    for clause in _CLAUSE_BREAK.split(_QUOTE.sub(_drop_title_case_quote, part)):
-        tokens = _tokens(clause)
-        for position, token in enumerate(tokens):
-            if not _is_negator(token.lower()):
-                continue
-            unit = _negated_unit(tokens, position)
-            reach = tokens[position + 1 : position + 1 + _NEGATION_REACH]
-            scope = {_word_key(t) for t in reach if not t[0].isdigit() and t.lower() not in STOP_WORDS} - set(
-                unit
-            )
-            if unit:
-                found.append((unit, scope))
-    return found
 
 
 def _is_label(token: str) -> bool:
@@ -461,9 +460,11 @@ def _analyse_cached(texts: tuple[str, ...]) -> Material:
     scopes: dict[tuple[str, ...], set[str]] = {}
     all_counts: Counter[str] = Counter()
     for part in parts:
-        negated_here, every_here = _negated_stems(part)
-        negated_counts.update(negated_here)
-        all_counts.update(every_here)
+        negations = _negations(part)
+        negated_counts.update(negations.negated)
+        all_counts.update(negations.every)
+        for unit, scope in negations.scopes:
+            scopes.setdefault(unit, set()).update(scope)
         tokens = _tokens(part)
         families |= _modal_families(tokens)
         future, every = _future_stems(tokens)
@@ -478,8 +479,6 @@ def _analyse_cached(texts: tuple[str, ...]) -> Material:
                 unit = _negated_unit(_tokens(_QUOTE.sub(_drop_title_case_quote, part)), position)
                 if unit:
                     negated_units.add(unit)
-        for unit, scope in _negation_scopes(part):
-            scopes.setdefault(unit, set()).update(scope)
         for token in tokens:
             low = token.lower()
             number = _word_number(low)
@@ -876,10 +875,14 @@ def _attachment_problems(claim: Any, cited: list[Any]) -> list[str]:
     return problems
 
 
+_MONTHS = ("january february march april may june july august september october november december").split()
+_WEEKDAYS = ("monday tuesday wednesday thursday friday saturday sunday").split()
 _TIME_WORDS = frozenset(
-    """monday tuesday wednesday thursday friday saturday sunday january february march april may june
-    july august september october november december today yesterday tomorrow morning afternoon evening
-    night week month year time day""".split()
+    [
+        *_WEEKDAYS,
+        *_MONTHS,
+        *"today yesterday tomorrow morning afternoon evening night week month year time day".split(),
+    ]
 )
 
 
@@ -887,14 +890,12 @@ def _is_time_word(token: Any) -> bool:
     return bool(token.text.lower() in _TIME_WORDS)
 
 
-_MONTHS = ("january february march april may june july august september october november december").split()
 _MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
 _CALENDAR_DATE = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th)? {_MONTH}(?:,? (\d{{4}}))?\b"
     rf"|\b{_MONTH} (\d{{1,2}})(?:st|nd|rd|th)?(?:,? (\d{{4}}))?\b"
     r"|\b(\d{4})-(\d{2})-(\d{2})\b"
 )
-_WEEKDAYS = ("monday tuesday wednesday thursday friday saturday sunday").split()
 _WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 
 
