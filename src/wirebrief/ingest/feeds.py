@@ -120,6 +120,18 @@ class FeedSource:
                 entry.get("source", {}).get("title") if isinstance(entry.get("source"), Mapping) else None
             )
             link = entry.get("link") or None
+            # The item's <source> names the outlet that wrote a syndicated item. An item on the feed's own
+            # site is the feed's outlet, named as the feed names itself; an item elsewhere is left to its
+            # link's host (an aggregator's feed); without a link, the feed's title stands for it.
+            outlet: str | None
+            if source_title:
+                outlet = str(source_title)
+            elif not link:
+                outlet = feed_title
+            elif feed_outlet and feed_host and _host(str(link)) == feed_host:
+                outlet = feed_outlet
+            else:
+                outlet = None
             published = (
                 _struct_to_datetime(entry.get("published_parsed"))
                 or _struct_to_datetime(entry.get("updated_parsed"))
@@ -143,14 +155,7 @@ class FeedSource:
                 body=body,
                 body_is_html=True,
                 url=str(link) if link else None,
-                # The item's <source> names the outlet that wrote a syndicated item. An item on the feed's
-                # own site is the feed's outlet, named as the feed names itself; an item elsewhere is left
-                # to its link's host (an aggregator's feed); without a link, the feed's title stands for it.
-                outlet=str(source_title)
-                if source_title
-                else (feed_outlet if feed_outlet and feed_host and _host(str(link)) == feed_host else None)
-                if link
-                else feed_title,
+                outlet=outlet,
                 published=published,
                 language=str(content_language or feed_language or "") or None,
                 byline=str(entry.get("author", "") or "").strip() or None,

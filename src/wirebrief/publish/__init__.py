@@ -77,6 +77,10 @@ def _paragraphs(sentences: Iterable[BriefSentence]) -> list[list[BriefSentence]]
     return list(groups.values())
 
 
+# The insights line of a brief that no reference record concerns (text and Markdown alike).
+NO_RECORDS = "- (no reference records matched)"
+
+
 def _category_line(brief: Brief) -> str:
     parts = []
     for category in brief.categories:
@@ -90,7 +94,7 @@ def render_text(brief: Brief) -> str:
     lines = [brief.title, f"Headline: {brief.headline}"]
     lines += [" ".join(s.text for s in p) for p in _paragraphs(brief.part(BriefPart.ARTICLE))]
     lines.append("Key Insights from Enrichment Data:")
-    lines += [f"- {s.text}" for s in brief.part(BriefPart.INSIGHT)] or ["- (no reference records matched)"]
+    lines += [f"- {s.text}" for s in brief.part(BriefPart.INSIGHT)] or [NO_RECORDS]
     for paragraph in _paragraphs(brief.part(BriefPart.STAKEHOLDER)):
         lines.append(f"{paragraph[0].stakeholder}: " + " ".join(s.text for s in paragraph))
     if brief.categories:
@@ -120,7 +124,7 @@ def render_markdown(brief: Brief, sources: SourceIndex) -> str:
     for paragraph in _paragraphs(brief.part(BriefPart.ARTICLE)):
         out += [" ".join(cite(s) for s in paragraph), ""]
     out += ["## Key Insights from Enrichment Data", ""]
-    out += [f"- {cite(s)}" for s in brief.part(BriefPart.INSIGHT)] or ["- (no reference records matched)"]
+    out += [f"- {cite(s)}" for s in brief.part(BriefPart.INSIGHT)] or [NO_RECORDS]
     out.append("")
     stakeholder_paragraphs = _paragraphs(brief.part(BriefPart.STAKEHOLDER))
     if stakeholder_paragraphs:
