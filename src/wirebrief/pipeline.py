@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from wirebrief.alerts.outbox import alert_hook
 from wirebrief.classify import Classifier
 from wirebrief.cluster import cluster_articles
 from wirebrief.enrich import Enricher, rank_facts, salient_entities
@@ -127,6 +128,7 @@ class Pipeline:
         self.verifier = Verifier(
             VerifierConfig(min_coverage=settings.verifier_min_coverage, spacy_model=settings.spacy_model)
         )
+        self.alerts = alert_hook(settings, store)
         if settings.writer == "llm":
             from wirebrief.write.llm import LLMWriter
 
@@ -235,7 +237,11 @@ class Pipeline:
             summary.sentences_verified += verified.support.supported
             summary.sentences_rejected += len(verified.support.dropped)
             previous = self.store.brief_versions(story.id)
-            stored = self.store.save_brief(verified)
+            # A new version and the alerts it fires are stored together (the outbox, docs/alerts.md).
+            with self.store.transaction():
+                stored = self.store.save_brief(verified)
+                if self.alerts is not None and stored.version not in previous:
+                    self.alerts.brief_saved(self.store, stored, bundle)
             if stored.version in previous:
                 summary.briefs_unchanged += 1
             else:

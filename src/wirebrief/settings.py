@@ -179,6 +179,57 @@ class Settings(BaseSettings):
         0.85, ge=0.0, le=1.0, description="Share of a sentence's content words its citations must contain."
     )
 
+    # --- alerts (`wirebrief alerts`, docs/alerts.md)
+    alerts_rules_file: Path | None = Field(
+        None,
+        description="YAML file of alert channels and rules; default data_dir/alerts.yaml when it exists.",
+    )
+    public_base_url: str | None = Field(
+        None,
+        description="Public address of `wirebrief serve` (https://news.example.org); alerts link to "
+        "<public_base_url>/stories/<id>.",
+    )
+    alerts_allow_private_targets: bool = Field(
+        False, description="Allow webhook URLs that resolve to private, loopback or link-local addresses."
+    )
+    alerts_webhook_timeout_s: float = Field(
+        15.0, gt=0, description="Timeout of one webhook request (seconds)."
+    )
+    alerts_max_attempts: int = Field(
+        12, ge=1, description="Attempts of one delivery before it becomes a dead letter."
+    )
+    alerts_retry_base_s: float = Field(
+        30.0,
+        ge=0,
+        description="First retry wait of a failed delivery (seconds); each retry doubles it, with jitter.",
+    )
+    alerts_retry_max_s: float = Field(
+        21_600.0, ge=0, description="Longest wait between two attempts of a delivery (seconds)."
+    )
+    alerts_max_body_bytes: int = Field(
+        256_000, ge=1_000, description="Largest webhook body; a larger brief is sent as a link and summary."
+    )
+    alerts_rate_limit_per_hour: int = Field(
+        30,
+        ge=1,
+        description="Most deliveries per rule and hour (a rule's rate_limit_per_hour overrides it); "
+        "the rest wait, none is dropped.",
+    )
+    alerts_digest_hour: int = Field(
+        7, ge=0, le=23, description="UTC hour at which daily and weekly (Monday) digest mails are due."
+    )
+    alerts_smtp_host: str | None = Field(
+        None, description="SMTP server of e-mail alerts; without it e-mail waits."
+    )
+    alerts_smtp_port: int = Field(587, ge=1, le=65_535, description="SMTP port.")
+    alerts_smtp_starttls: bool = Field(True, description="Upgrade the SMTP connection with STARTTLS.")
+    alerts_smtp_username: str | None = Field(None, description="SMTP login (none: no authentication).")
+    alerts_smtp_password: SecretStr | None = Field(
+        None, description="SMTP password; set it in the environment."
+    )
+    alerts_smtp_from: str = Field("wirebrief@localhost", description="Sender address of alert mails.")
+    alerts_smtp_timeout_s: float = Field(30.0, gt=0, description="Timeout of one SMTP session (seconds).")
+
     # --- LLM backend (optional)
     llm_base_url: str | None = Field(
         None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1."
@@ -215,6 +266,13 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'wirebrief.db').as_posix()}"
+
+    @property
+    def resolved_alerts_rules_file(self) -> Path | None:
+        if self.alerts_rules_file is not None:
+            return self.alerts_rules_file
+        default = self.data_dir / "alerts.yaml"
+        return default if default.is_file() else None
 
     @property
     def resolved_export_dir(self) -> Path:

@@ -307,8 +307,81 @@ sources = Table(
     Index(None, "next_poll_at"),
 )
 
+# --- alerts (revision 0006): rules added through the API, the outbox of alert events written in the
+# transaction of the brief version that caused them, one delivery per event and channel (its state is
+# the delivery log's summary; "dead" rows are the dead letters), every attempt, and endpoint state.
+alert_rules = Table(
+    "alert_rules",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("definition", _json(), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+alert_events = Table(
+    "alert_events",
+    metadata,
+    Column("id", String, primary_key=True),  # stable_id("evt", rule, story, version): the webhook-id
+    Column("rule_id", String, nullable=False),
+    Column("story_id", String, nullable=False),
+    Column("brief_version", Integer, nullable=False),
+    Column("type", String, nullable=False),
+    Column("reasons", _json(), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("data", _json(), nullable=False),  # the brief as publish.brief_to_dict renders it
+    Column("text", Text, nullable=False),  # the brief as publish.render_text renders it
+    Index(None, "story_id", "rule_id"),
+    Index(None, "rule_id", "created_at"),
+)
+
+alert_deliveries = Table(
+    "alert_deliveries",
+    metadata,
+    Column("event_id", String, ForeignKey("alert_events.id", ondelete="CASCADE"), primary_key=True),
+    Column("channel", String, primary_key=True),
+    Column("rule_id", String, nullable=False),
+    Column("status", String, nullable=False),  # pending, delivered, dead
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("last_attempt_at", UTCDateTime),
+    Column("delivered_at", UTCDateTime),
+    Column("last_status", Integer),
+    Column("last_error", Text),
+    Index(None, "status", "next_attempt_at"),
+    Index(None, "rule_id", "delivered_at"),
+)
+
+alert_attempts = Table(
+    "alert_attempts",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String, nullable=False),
+    Column("channel", String, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("outcome", String, nullable=False),  # delivered, retry, dead, deferred
+    Column("status", Integer),
+    Column("error", Text),
+    Index(None, "event_id", "channel"),
+)
+
+alert_endpoints = Table(
+    "alert_endpoints",
+    metadata,
+    Column("channel", String, primary_key=True),
+    Column("disabled_at", UTCDateTime),
+    Column("disabled_reason", Text),
+)
+
 __all__ = [
     "UTCDateTime",
+    "alert_attempts",
+    "alert_deliveries",
+    "alert_endpoints",
+    "alert_events",
+    "alert_rules",
     "article_revisions",
     "articles",
     "brief_sentences",

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from wirebrief import __version__
 from wirebrief.settings import Settings
+from wirebrief.web.alerts_api import alerts_router
 from wirebrief.web.push import push_router
 
 
@@ -21,4 +22,5 @@ def create_app(settings: Settings) -> FastAPI:
         description="Push news reports into wirebrief (POST /api/v1/articles with a bearer token).",
     )
     app.include_router(push_router(settings))
+    app.include_router(alerts_router(settings))
     return app
