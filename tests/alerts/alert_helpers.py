@@ -42,3 +42,29 @@ def first_brief(bundle: StoryBundle) -> Brief:
 
 def with_settings(settings: Settings, **changes: object) -> Settings:
     return settings.model_copy(update=changes)
+
+
+def make_event(
+    store: object, number: int, rule_id: str = "iraq", channels: tuple[str, ...] = ("soc",)
+) -> str:
+    """Enqueue a synthetic event ``number`` of ``rule_id`` for ``channels``; its id."""
+    from datetime import UTC, datetime
+
+    from wirebrief.store import alerts as stored
+
+    event = stored.AlertEvent(
+        id=f"evt-test-{rule_id}-{number:04d}",
+        rule_id=rule_id,
+        story_id=f"s-{number}",
+        brief_version=1,
+        type="story.matched",
+        reasons=("first match",),
+        title=f"Story {number}",
+        summary=f"Headline of story {number}.",
+        created_at=datetime.now(UTC),
+        data={"story_id": f"s-{number}", "headline": {"text": f"Headline of story {number}."}},
+        text=f"Story {number}\n\nHeadline of story {number}.\n",
+    )
+    now = datetime.now(UTC)
+    stored.enqueue(store, event, [(c, now) for c in channels])  # type: ignore[arg-type]
+    return event.id
