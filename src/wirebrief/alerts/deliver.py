@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
+import httpx
+
 from wirebrief.alerts import email as mail
 from wirebrief.alerts import webhooks
 from wirebrief.alerts.outbox import story_url
@@ -69,6 +71,7 @@ class Deliverer:
         self.store = store
         self.rules = rules
         self._sent_this_hour: dict[str, int] = {}
+        self._client: httpx.Client | None = None
 
     def _rate_limited(self, rule: Rule | None, rule_id: str, now: datetime) -> datetime | None:
         limit = (rule.rate_limit_per_hour if rule else None) or self.settings.alerts_rate_limit_per_hour
@@ -82,7 +85,14 @@ class Deliverer:
 
     def run(self, now: datetime | None = None, limit: int = 500) -> DeliveryRun:
         """Attempt every delivery due at ``now`` (at most ``limit``)."""
-        now = now or datetime.now(UTC)
+        try:
+            return self._run(now or datetime.now(UTC), limit)
+        finally:
+            if self._client is not None:
+                self._client.close()
+                self._client = None
+
+    def _run(self, now: datetime, limit: int) -> DeliveryRun:
         report = DeliveryRun()
         due = stored.due_deliveries(self.store, now, limit)
         if not due:
@@ -188,7 +198,9 @@ class Deliverer:
     ) -> str:
         """Attempt one webhook delivery; the answer's outcome."""
         body = webhook_body(event, self.settings)
-        answer = webhooks.post(channel.url, channel.secrets, event.id, body, self.settings)
+        if self._client is None:
+            self._client = webhooks.new_client(self.settings)
+        answer = webhooks.post(channel.url, channel.secrets, event.id, body, self.settings, self._client)
         now = datetime.now(UTC)
         if answer.outcome == "delivered":
             self._finish(delivery, now, "delivered", answer.status, None, report)

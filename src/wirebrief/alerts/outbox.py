@@ -160,7 +160,7 @@ class AlertHook:
         moment = now or datetime.now(UTC)
         data = brief_to_dict(brief, SourceIndex.from_bundle(bundle))
         text = render_text(brief)
-        enqueued = []
+        items = []
         for firing in firings:
             event = self.event_for(firing, brief, data, text, moment)
             deliveries = []
@@ -170,8 +170,9 @@ class AlertHook:
                 if isinstance(channel, EmailChannel) and firing.rule.digest != "none":
                     due = next_digest(moment, firing.rule.digest, self.settings.alerts_digest_hour)
                 deliveries.append((name, due))
-            if stored.enqueue(store, event, deliveries):
-                enqueued.append(Enqueued(event.id, event.rule_id, event.type))
+            items.append((event, deliveries))
+        fresh = set(stored.enqueue_many(store, items))
+        enqueued = [Enqueued(e.id, e.rule_id, e.type) for e, _ in items if e.id in fresh]
         return enqueued
 
 

@@ -340,23 +340,47 @@ class Firing:
     reasons: tuple[str, ...]
 
 
-def material_changes(triggers: ChangeTriggers, previous: PreviousVersion, new: Brief) -> list[str]:
-    old = previous.brief
-    reasons: list[str] = []
-    if triggers.figures:
+@dataclass(frozen=True, slots=True)
+class VersionChanges:
+    """Every kind of change between two versions, computed once per version for all rules."""
+
+    figures: tuple[str, ...]
+    facts: tuple[str, ...]
+    categories: tuple[str, ...]
+    new_reports: int
+
+    @classmethod
+    def between(cls, previous: PreviousVersion, new: Brief) -> VersionChanges:
+        old = previous.brief
+        figures = []
         for change in figure_changes(old, new, previous.facts):
             old_figures, new_figures = ", ".join(change.old_figures), ", ".join(change.new_figures)
-            reasons.append(f"figures in {change.where}: {old_figures} -> {new_figures}")
-    if triggers.facts:
+            figures.append(f"figures in {change.where}: {old_figures} -> {new_figures}")
         added, _removed = fact_changes(old, new, previous.facts)
-        reasons.extend(f"new reference record: {c.statement}" for c in added)
-    if triggers.categories:
         added_categories, _gone = category_changes(old, new)
-        reasons.extend(f"new category: {c.slug}" for c in added_categories)
-    grown = new.report_count - old.report_count
-    if triggers.new_reports is not None and grown >= triggers.new_reports:
-        reasons.append(f"{grown} new reports")
-    return reasons
+        return cls(
+            figures=tuple(figures),
+            facts=tuple(f"new reference record: {c.statement}" for c in added),
+            categories=tuple(f"new category: {c.slug}" for c in added_categories),
+            new_reports=new.report_count - old.report_count,
+        )
+
+    def material(self, triggers: ChangeTriggers) -> list[str]:
+        """The changes that ``triggers`` count as material."""
+        reasons: list[str] = []
+        if triggers.figures:
+            reasons.extend(self.figures)
+        if triggers.facts:
+            reasons.extend(self.facts)
+        if triggers.categories:
+            reasons.extend(self.categories)
+        if triggers.new_reports is not None and self.new_reports >= triggers.new_reports:
+            reasons.append(f"{self.new_reports} new reports")
+        return reasons
+
+
+def material_changes(triggers: ChangeTriggers, previous: PreviousVersion, new: Brief) -> list[str]:
+    return VersionChanges.between(previous, new).material(triggers)
 
 
 class RuleSet:
@@ -393,6 +417,8 @@ class RuleSet:
         already = alerted()
         before: PreviousVersion | None = None
         loaded = False
+        changes: VersionChanges | None = None
+        events: list[tuple[RecordEvent, str]] | None = None
         firings: list[Firing] = []
         for rule in matched:
             if rule.events or rule.id in already:
@@ -401,16 +427,16 @@ class RuleSet:
                 if before is None:
                     continue
                 if rule.events:
-                    happened = [
-                        (event, what)
-                        for event, what in record_events(before.records, features.records)
-                        if event in rule.events
-                    ]
+                    if events is None:
+                        events = record_events(before.records, features.records)
+                    happened = [(event, what) for event, what in events if event in rule.events]
                     if happened:
                         kinds = sorted({event for event, _ in happened})
                         firings.append(Firing(rule, f"record.{kinds[0]}", tuple(w for _, w in happened)))
                 elif rule.changes is not None:
-                    reasons = material_changes(rule.changes, before, brief)
+                    if changes is None:
+                        changes = VersionChanges.between(before, brief)
+                    reasons = changes.material(rule.changes)
                     if reasons:
                         firings.append(Firing(rule, "story.changed", tuple(reasons)))
             else:

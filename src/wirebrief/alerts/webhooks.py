@@ -130,8 +130,22 @@ def backoff(attempts: int, base_s: float, max_s: float, rng: random.Random | Non
     return float(ceiling * (0.5 + 0.5 * draw))
 
 
-def post(url: str, secrets: tuple[str, ...], message_id: str, body: bytes, settings: Settings) -> Answer:
-    """One signed POST of ``body`` to ``url``; never raises for network trouble (it is an Answer)."""
+def new_client(settings: Settings) -> httpx.Client:
+    """A client for many posts (building one loads the TLS trust store: tens of milliseconds)."""
+    timeout = httpx.Timeout(settings.alerts_webhook_timeout_s)
+    return httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
+
+
+def post(
+    url: str,
+    secrets: tuple[str, ...],
+    message_id: str,
+    body: bytes,
+    settings: Settings,
+    client: httpx.Client | None = None,
+) -> Answer:
+    """One signed POST of ``body`` to ``url`` (through ``client`` when given); never raises for network
+    trouble (it is an Answer)."""
     guard = settings.model_copy(update={"allow_private_addresses": settings.alerts_allow_private_targets})
     try:
         target = httpx.URL(url)
@@ -148,15 +162,19 @@ def post(url: str, secrets: tuple[str, ...], message_id: str, body: bytes, setti
     headers |= {"Host": target.netloc.decode("ascii"), "User-Agent": USER_AGENT}
     extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
     timeout = settings.alerts_webhook_timeout_s
+    owned = client is None
+    sender = new_client(settings) if client is None else client
     try:
-        with httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False, trust_env=False) as client:
-            response = client.post(
-                target.copy_with(host=address), content=body, headers=headers, extensions=extensions
-            )
+        response = sender.post(
+            target.copy_with(host=address), content=body, headers=headers, extensions=extensions
+        )
     except httpx.TimeoutException:
         return Answer("retry", None, f"timed out after {timeout:g} s")
     except httpx.HTTPError as exc:
         return Answer("retry", None, f"request failed ({type(exc).__name__}: {exc})")
+    finally:
+        if owned:
+            sender.close()
     status = response.status_code
     if 200 <= status < 300:
         return Answer("delivered", status, None)

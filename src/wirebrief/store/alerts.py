@@ -84,26 +84,40 @@ def alerted_rules(store: Store, story_id: str) -> set[str]:
 def enqueue(store: Store, event: AlertEvent, deliveries: Iterable[tuple[str, datetime]]) -> bool:
     """Store ``event`` and one pending delivery per (channel, first attempt time); ``False`` and
     nothing written when the event is already stored (its id is derived from rule, story, version)."""
+    return bool(enqueue_many(store, [(event, list(deliveries))]))
+
+
+def enqueue_many(
+    store: Store, items: Sequence[tuple[AlertEvent, Sequence[tuple[str, datetime]]]]
+) -> list[str]:
+    """``enqueue`` for each item, in three statements; the ids of the events newly stored."""
+    if not items:
+        return []
+    table = t.alert_events
     with store._writing() as connection:
-        exists = connection.execute(
-            select(t.alert_events.c.id).where(t.alert_events.c.id == event.id)
-        ).first()
-        if exists is not None:
-            return False
+        ids = [event.id for event, _ in items]
+        known = set(connection.scalars(select(table.c.id).where(table.c.id.in_(ids))))
+        fresh = [(event, deliveries) for event, deliveries in items if event.id not in known]
+        if not fresh:
+            return []
         connection.execute(
-            insert(t.alert_events).values(
-                id=event.id,
-                rule_id=event.rule_id,
-                story_id=event.story_id,
-                brief_version=event.brief_version,
-                type=event.type,
-                reasons=list(event.reasons),
-                title=event.title,
-                summary=event.summary,
-                created_at=event.created_at,
-                data=dict(event.data),
-                text=event.text,
-            )
+            insert(table),
+            [
+                {
+                    "id": event.id,
+                    "rule_id": event.rule_id,
+                    "story_id": event.story_id,
+                    "brief_version": event.brief_version,
+                    "type": event.type,
+                    "reasons": list(event.reasons),
+                    "title": event.title,
+                    "summary": event.summary,
+                    "created_at": event.created_at,
+                    "data": dict(event.data),
+                    "text": event.text,
+                }
+                for event, _ in fresh
+            ],
         )
         rows = [
             {
@@ -114,11 +128,12 @@ def enqueue(store: Store, event: AlertEvent, deliveries: Iterable[tuple[str, dat
                 "attempts": 0,
                 "next_attempt_at": at,
             }
+            for event, deliveries in fresh
             for channel, at in deliveries
         ]
         if rows:
             connection.execute(insert(t.alert_deliveries), rows)
-        return True
+        return [event.id for event, _ in fresh]
 
 
 def events(
