@@ -1,6 +1,7 @@
 """Benchmark of alert matching per brief version and of webhook delivery.
 
-    .venv/bin/python bench/alerts.py [--stories 10000] [--rules 500] [--versions 300] [--deliveries 300] [--json]
+    .venv/bin/python bench/alerts.py [--stories 10000] [--rules 500] [--versions 300]
+        [--deliveries 300] [--json]
 
 Rows (each the median of 3 passes):
 
@@ -62,9 +63,8 @@ from wirebrief.records import (
     content_hash,
 )
 from wirebrief.settings import Settings
-from wirebrief.store import Store
+from wirebrief.store import Store, schema
 from wirebrief.store import alerts as stored
-from wirebrief.store import schema
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 CATEGORIES = [f"cat-{i}" for i in range(40)]
