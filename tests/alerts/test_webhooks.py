@@ -219,3 +219,18 @@ def test_the_rate_limit_and_quiet_hours_defer_and_never_drop(
     make_event(store, 9)
     assert deliver(quiet, store).deferred >= 1  # type: ignore[attr-defined]
     assert receiver.verified_ids() == ids
+
+
+def test_the_webhook_printed_in_the_docs_carries_a_valid_signature() -> None:
+    import re
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "alerts.md").read_text("utf-8")
+    block = re.search(r"```http\n(.*?)```", text, re.S)
+    assert block is not None
+    head, body = block.group(1).split("\n\n", 1)
+    headers = dict(line.split(": ", 1) for line in head.splitlines()[1:])
+    secret = re.search(r"secret `(whsec_[^`]+)`", text)
+    assert secret is not None
+    stamp = datetime.fromtimestamp(int(headers["webhook-timestamp"]), UTC)
+    expected = Webhook(secret.group(1)).sign(headers["webhook-id"], stamp, body.strip().encode())
+    assert headers["webhook-signature"] == expected
