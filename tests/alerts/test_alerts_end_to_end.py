@@ -167,6 +167,8 @@ def test_a_killed_delivering_process_loses_and_duplicates_nothing(journey: Journ
             "WIREBRIEF_ALERTS_RULES_FILE": str(rules),
             "WIREBRIEF_ALERTS_ALLOW_PRIVATE_TARGETS": "true",
             "WIREBRIEF_REFERENCE_SNAPSHOT": str(settings.reference_snapshot),
+            # The lease of an attempt is twice this: the one in flight at the kill is due again after it.
+            "WIREBRIEF_ALERTS_WEBHOOK_TIMEOUT_S": "1",
         }
         command = [
             sys.executable,
@@ -193,6 +195,7 @@ def test_a_killed_delivering_process_loses_and_duplicates_nothing(journey: Journ
         deliverer.wait()
         before_restart = received()
         assert 5 <= len(before_restart) < len(expected)
+        time.sleep(2.5)  # past the lease of the attempt in flight at the kill
         restarted = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
         assert restarted.returncode == 0, restarted.stderr
         arrived = received()

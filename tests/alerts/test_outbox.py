@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -114,3 +114,16 @@ def test_digests_are_due_at_the_digest_hour_daily_or_on_monday() -> None:
     assert next_digest(datetime(2026, 11, 20, 6, 0, tzinfo=UTC), "daily", 7) == datetime(
         2026, 11, 20, 7, 0, tzinfo=UTC
     )
+
+
+def test_a_due_delivery_is_claimed_by_one_deliverer_only(store: Store) -> None:
+    from alert_helpers import make_event
+
+    make_event(store, 1)
+    (seen_by_first,) = stored.due_deliveries(store, datetime.now(UTC))
+    (seen_by_second,) = stored.due_deliveries(store, datetime.now(UTC))
+    lease_end = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=1)
+    assert stored.claim(store, seen_by_first, lease_end)
+    assert not stored.claim(store, seen_by_second, lease_end)
+    assert stored.due_deliveries(store, datetime.now(UTC)) == []
+    assert [d.event_id for d in stored.due_deliveries(store, lease_end)] == [seen_by_first.event_id]

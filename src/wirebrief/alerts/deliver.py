@@ -1,9 +1,11 @@
 """Sending what is due from the outbox: webhooks and e-mail, within quiet hours and rate limits.
 
-Each delivery's outcome is stored in its own transaction right after its attempt, so a process killed
-mid-batch loses nothing: what was delivered stays delivered, the rest stays pending. The one attempt in
-flight at the kill may be sent again on restart, with the same ``webhook-id`` (receivers drop it, as
-Standard Webhooks asks).
+Before an attempt the delivery is leased (its next attempt moved to twice the send timeout ahead, unless
+another deliverer moved it first), and its outcome is stored in its own transaction right after the
+attempt. So two deliverers never send the same delivery at once, and a process killed mid-batch loses
+nothing: what was delivered stays delivered, the rest stays pending. The one attempt in flight at the
+kill is sent again once its lease ends, with the same ``webhook-id`` (receivers drop it, as Standard
+Webhooks asks).
 
 Quiet hours and the per-rule rate limit defer a delivery (``deferred`` in the log), never drop it. A
 webhook that answers 410 is disabled; its pending deliveries become dead letters until
@@ -132,6 +134,9 @@ class Deliverer:
             if wait is not None:
                 self._defer(delivery, wait, "rate limit", report)
                 continue
+            lease = self.settings.alerts_webhook_timeout_s if isinstance(channel, WebhookChannel) else None
+            if not self._claim(delivery, now, lease):
+                continue
             if isinstance(channel, WebhookChannel):
                 if self._webhook(delivery, event, channel, report) == "gone":
                     disabled[delivery.channel] = "the endpoint answered 410 Gone"
@@ -141,8 +146,15 @@ class Deliverer:
             channel = self.rules.channels[channel_name]
             assert isinstance(channel, EmailChannel)
             rule = self.rules.rules[rule_id]
-            self._email(group, [events[d.event_id] for d in group], channel, rule.digest, report)
+            claimed = [d for d in group if self._claim(d, now, None)]
+            if claimed:
+                self._email(claimed, [events[d.event_id] for d in claimed], channel, rule.digest, report)
         return report
+
+    def _claim(self, delivery: stored.Delivery, now: datetime, timeout_s: float | None) -> bool:
+        """Lease the delivery for twice its send timeout (another deliverer skips it meanwhile)."""
+        lease = 2 * (timeout_s if timeout_s is not None else self.settings.alerts_smtp_timeout_s)
+        return stored.claim(self.store, delivery, datetime.now(UTC) + timedelta(seconds=lease))
 
     def _defer(self, delivery: stored.Delivery, until: datetime, why: str, report: DeliveryRun) -> None:
         stored.record_attempt(

@@ -179,6 +179,25 @@ def deliveries(
         return [_delivery(row) for row in connection.execute(query)]
 
 
+def claim(store: Store, delivery: Delivery, until: datetime) -> bool:
+    """Take ``delivery`` for one attempt: move its next attempt to ``until`` unless another process
+    moved it first (then ``False``). Two deliverers never send the same delivery at once, and one
+    killed mid-attempt leaves it due again at ``until``."""
+    table = t.alert_deliveries
+    with store._writing() as connection:
+        result = connection.execute(
+            update(table)
+            .where(
+                table.c.event_id == delivery.event_id,
+                table.c.channel == delivery.channel,
+                table.c.status == "pending",
+                table.c.next_attempt_at == delivery.next_attempt_at,
+            )
+            .values(next_attempt_at=until)
+        )
+        return bool(result.rowcount)
+
+
 def record_attempt(
     store: Store,
     delivery: Delivery,
