@@ -83,7 +83,10 @@ def overview(
             )
         out.print(last)
         failed = [d for d in stored.deliveries(store, limit=500) if d.status == "dead" or d.last_error]
-        failures = Table("event", "channel", "status", "attempts", "next attempt", "error", title="Failures")
+        failures = Table(title="Failures")
+        failures.add_column("event", overflow="fold", min_width=20)
+        for name in ("channel", "status", "attempts", "next attempt", "error"):
+            failures.add_column(name)
         for d in failed[:limit]:
             next_at = _when(d.next_attempt_at) if d.status == "pending" else ""
             failures.add_row(d.event_id, d.channel, d.status, str(d.attempts), next_at, d.last_error or "")
