@@ -379,10 +379,6 @@ class VersionChanges:
         return reasons
 
 
-def material_changes(triggers: ChangeTriggers, previous: PreviousVersion, new: Brief) -> list[str]:
-    return VersionChanges.between(previous, new).material(triggers)
-
-
 class RuleSet:
     """Rules compiled once for matching; :meth:`fire` is called per brief version."""
 
