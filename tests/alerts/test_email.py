@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 from alert_helpers import make_event, write_rules
+from pydantic import SecretStr
 
 from wirebrief.alerts.deliver import Deliverer
 from wirebrief.alerts.outbox import load_rules, next_digest
@@ -43,11 +45,26 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
+    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+        b"desk",
+        b"s3cret",
+    )
+    return AuthResult(success=ok)
+
+
 @pytest.fixture
 def inbox() -> Iterator[tuple[Inbox, int]]:
     handler = Inbox()
     port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    # Authentication is offered without TLS here only because the test server has no certificate.
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=authenticator,
+        auth_require_tls=False,
+    )
     controller.start()
     try:
         yield handler, port
@@ -126,3 +143,20 @@ def test_a_failing_smtp_server_is_retried_and_no_server_waits(
     unconfigured = configured.model_copy(update={"alerts_smtp_host": None})
     assert run(unconfigured, store, timedelta(hours=1)).deferred == 1
     assert stored.deliveries(store)[0].status == "pending"
+
+
+def test_the_smtp_login_is_used_and_a_refused_login_is_retried(
+    settings: Settings, store: Store, inbox: tuple[Inbox, int], tmp_path: Path
+) -> None:
+    handler, port = inbox
+    right = mail_settings(settings, tmp_path, port).model_copy(
+        update={"alerts_smtp_username": "desk", "alerts_smtp_password": SecretStr("s3cret")}
+    )
+    make_event(store, 1, channels=("desk",))
+    assert run(right, store).delivered == 1 and len(handler.messages) == 1
+    wrong = right.model_copy(
+        update={"alerts_smtp_password": SecretStr("wrong"), "alerts_smtp_timeout_s": 2.0}
+    )
+    make_event(store, 2, channels=("desk",))
+    assert run(wrong, store).retried == 1 and len(handler.messages) == 1
+    assert (stored.deliveries(store, status="pending")[0].last_error or "").startswith("SMTP: ")
