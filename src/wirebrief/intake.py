@@ -15,6 +15,7 @@ from typing import Literal
 
 from wirebrief.dedupe import Deduplicator
 from wirebrief.errors import InputError
+from wirebrief.ingest.base import describe_failure
 from wirebrief.normalise import normalise
 from wirebrief.records import DedupeStatus, RawReport
 from wirebrief.settings import Settings
@@ -89,6 +90,12 @@ class ReportIngester:
         try:
             article = normalise(raw, self.settings)
         except InputError as error:
+            self._on_problem(error)
+            return ReportOutcome("rejected", problem=error.problem)
+        except Exception as exc:
+            # A report no reader caught as odd (a date or text a library chokes on) is rejected on its
+            # own; the reports around it are still stored.
+            error = InputError(f"{raw.source}:{raw.locator}", f"cannot normalise ({describe_failure(exc)})")
             self._on_problem(error)
             return ReportOutcome("rejected", problem=error.problem)
         if store.has_version(article.id, article.content_hash):

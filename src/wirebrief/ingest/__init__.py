@@ -14,7 +14,13 @@ from typing import BinaryIO
 
 from wirebrief.errors import InputError
 from wirebrief.ingest import _io
-from wirebrief.ingest.base import DEFAULT_FIELD_MAP, ReadContext, ReportSource, report_from_mapping
+from wirebrief.ingest.base import (
+    DEFAULT_FIELD_MAP,
+    ReadContext,
+    ReportSource,
+    describe_failure,
+    report_from_mapping,
+)
 from wirebrief.ingest.feeds import FeedSource, JsonSource
 from wirebrief.ingest.fetch import USER_AGENT, Fetched, fetch
 from wirebrief.ingest.html import HtmlSource
@@ -51,7 +57,14 @@ def _read_stream(
     head = _io.peek_head(stream, location)
     if not head:
         raise InputError(location, "empty file (0 bytes)")
-    yield from source.read(stream, location, context)
+    try:
+        yield from source.read(stream, location, context)
+    except InputError:
+        raise
+    except Exception as exc:
+        # A parser library (or a reader) failing on odd input must cost this input only, never the
+        # run: the caller reports it like any unusable input and reads the next one.
+        raise InputError(location, f"cannot read as {source.name}: {describe_failure(exc)}") from exc
 
 
 def _read_file(path: Path, location: str, context: ReadContext, *, sniff: bool) -> Iterator[RawReport]:

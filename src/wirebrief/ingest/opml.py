@@ -43,6 +43,11 @@ def parse_opml(data: bytes, location: str) -> list[OpmlFeed]:
         raise InputError(location, f"refused unsafe XML: {type(exc).__name__} ({exc})") from exc
     except (ParseError, ValueError) as exc:
         raise InputError(location, f"not an OPML file: not well-formed XML ({exc})") from exc
+    except LookupError as exc:
+        # expat raises this for a declared encoding Python does not know (encoding="bogus").
+        raise InputError(location, f"not an OPML file: {exc}") from exc
+    except RecursionError as exc:
+        raise InputError(location, "not an OPML file: nested too deeply") from exc
     if root.tag.lower() != "opml":
         raise InputError(location, f"not an OPML file: the root element is <{root.tag}>, not <opml>")
     outlines = list(root.iter("outline"))
