@@ -95,9 +95,11 @@ class ReportIngester:
         except Exception as exc:
             # A report no reader caught as odd (a date or text a library chokes on) is rejected on its
             # own; the reports around it are still stored.
-            error = InputError(f"{raw.source}:{raw.locator}", f"cannot normalise ({describe_failure(exc)})")
-            self._on_problem(error)
-            return ReportOutcome("rejected", problem=error.problem)
+            unusable = InputError(
+                f"{raw.source}:{raw.locator}", f"cannot normalise ({describe_failure(exc)})"
+            )
+            self._on_problem(unusable)
+            return ReportOutcome("rejected", problem=unusable.problem)
         if store.has_version(article.id, article.content_hash):
             # The same report twice in this ingester's input is a duplicate; one stored earlier
             # (another run, another request) is simply known already.
