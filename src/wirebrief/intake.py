@@ -32,6 +32,8 @@ class IngestSummary:
     syndicated_copies: int = 0
     problems: list[str] = field(default_factory=list)
     revised_ids: set[str] = field(default_factory=set)
+    # The given inputs (paths, URLs) that could not be used at all: missing, unreadable, not a format.
+    unusable_inputs: list[str] = field(default_factory=list)
 
 
 IngestStatus = Literal["stored", "revision", "syndicated", "duplicate", "already-stored", "rejected"]
