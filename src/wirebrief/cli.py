@@ -213,7 +213,8 @@ def ingest(
     out.print(
         f"read {plural(summary.reports_read, 'report')}: {summary.new_articles} new, "
         f"{summary.revisions} revised, {plural(summary.duplicates_dropped, 'duplicate')} dropped, "
-        f"{summary.already_stored} already stored, {plural(len(summary.problems), 'problem')}"
+        f"{summary.already_stored} already stored, {plural(len(summary.problems), 'problem')}",
+        soft_wrap=True,  # one line, whatever the terminal's width, so scripts can read it
     )
     if summary.reports_read == 0 and summary.problems:
         raise typer.Exit(3)
