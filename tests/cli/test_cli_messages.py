@@ -132,3 +132,18 @@ def test_no_help_screen_shows_a_value_type_on_a_plain_flag() -> None:
         assert "<bool>" not in result.output, (path, result.output)
         if path == ["run"]:
             assert "--show" in result.output and "--no-show" in result.output
+
+
+def test_a_feed_declaring_an_unknown_encoding_does_not_stop_a_folder(tmp_path: Path) -> None:
+    # The file that once ended a whole folder's ingest with a LookupError traceback.
+    regression = (
+        Path(__file__).parents[1] / "ingest" / "data" / "fuzz-regressions" / "unknown-declared-encoding.xml"
+    )
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "a-bogus.xml").write_bytes(regression.read_bytes())
+    _reports_file(folder, REPORTS)
+    result = run_wirebrief(tmp_path / "data", "ingest", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "read 3 reports: 3 new" in result.stdout  # the feed's one item and the two reports
