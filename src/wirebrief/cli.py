@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from wirebrief import __version__
-from wirebrief.commands import register_all
+from wirebrief.commands import plural, register_all
 from wirebrief.errors import InputError, NotFoundError, WirebriefError
 from wirebrief.evaluation import eval_app, load_commands
 from wirebrief.settings import Settings, load_settings
@@ -219,11 +219,6 @@ def ingest(
     if summary.reports_read == 0 and summary.problems:
         raise typer.Exit(3)
     _exit_if_inputs_unusable(summary.unusable_inputs, len(locations))
-
-
-def plural(count: int, noun: str) -> str:
-    """``1 report``, ``2 reports``: the count with its noun in the right number."""
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
 def _exit_if_inputs_unusable(unusable: list[str], given: int) -> None:

@@ -127,7 +127,10 @@ def _read_directory(directory: Path, location: str, context: ReadContext) -> Ite
             failed += 1 if produced == 0 else 0
             context.on_problem(error)
     if failed == len(candidates):
-        raise InputError(location, f"none of the {len(candidates)} files could be read")
+        problem = (
+            "its one file could not be read" if failed == 1 else f"none of the {failed} files could be read"
+        )
+        raise InputError(location, problem)
 
 
 def _source_for_fetched(fetched: Fetched) -> ReportSource | None:

@@ -62,7 +62,9 @@ def parse_opml(data: bytes, location: str) -> list[OpmlFeed]:
             seen.add(url)
             feeds.append(OpmlFeed(url=url, name=_outline_name(outline)))
     if not feeds:
-        raise InputError(location, f"none of the {len(outlines)} outlines has a feed URL (xmlUrl)")
+        count = len(outlines)
+        problem = "its one outline has" if count == 1 else f"none of the {count} outlines has"
+        raise InputError(location, f"{problem} {'no' if count == 1 else 'a'} feed URL (xmlUrl)")
     return feeds
 
 
