@@ -216,9 +216,9 @@ def ingest(
         f"{summary.already_stored} already stored, {plural(len(summary.problems), 'problem')}",
         soft_wrap=True,  # one line, whatever the terminal's width, so scripts can read it
     )
+    _exit_if_inputs_unusable(summary.unusable_inputs, len(locations))
     if summary.reports_read == 0 and summary.problems:
         raise typer.Exit(3)
-    _exit_if_inputs_unusable(summary.unusable_inputs, len(locations))
 
 
 def _exit_if_inputs_unusable(unusable: list[str], given: int) -> None:
