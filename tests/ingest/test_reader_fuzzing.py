@@ -15,17 +15,20 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from wirebrief import ingest
 from wirebrief.errors import InputError, PushRefused
 from wirebrief.ingest import read_reports
 from wirebrief.ingest.base import ReadContext
 from wirebrief.ingest.opml import parse_opml
+from wirebrief.records import RawReport
 from wirebrief.samples import sample_dir
 from wirebrief.settings import Settings
 
@@ -287,3 +290,35 @@ def test_a_push_body_is_accepted_or_refused_with_a_reason(body: bytes) -> None:
         assert refused.status in (400, 413, 422) and refused.problem
     else:
         assert reports and all(isinstance(r.body, str) for r in reports)
+
+
+class _FailingSource:
+    """A format whose parser fails on its second record with an error no reader expects, as a
+    library bug would: the registered-format extension point, used as a third party would."""
+
+    name = "failing"
+    suffixes = (".failing",)
+    media_types: tuple[str, ...] = ()
+    streamed = True
+
+    def sniff(self, head: bytes) -> bool:
+        return False
+
+    def read(self, stream: BinaryIO, location: str, context: ReadContext) -> Iterator[RawReport]:
+        yield RawReport(source=location, locator="1", title="First", body="The first report reads well.")
+        raise RuntimeError("parser state corrupted")
+
+
+def test_an_error_no_reader_expects_costs_only_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ingest, "SOURCES", [*ingest.SOURCES, _FailingSource()])
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / GOOD_NAME).write_bytes(GOOD_TEXT)
+    (folder / "odd.failing").write_bytes(b"anything")
+    reports, problems = read_reports(str(folder), settings=Settings.model_validate({}))
+    assert sorted(r.locator for r in reports) == ["0-good.txt", "1"]
+    (problem,) = problems
+    assert problem.location == str(folder / "odd.failing")
+    assert problem.problem == "cannot read as failing: RuntimeError: parser state corrupted"

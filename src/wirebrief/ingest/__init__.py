@@ -122,10 +122,11 @@ def _read_directory(directory: Path, location: str, context: ReadContext) -> Ite
             for report in _read_file(path, str(path), context, sniff=False):
                 produced += 1
                 yield report
-        except InputError as error:
+        except Exception as exc:
             # One bad file does not stop a directory; it is reported and the rest is read.
             failed += 1 if produced == 0 else 0
-            context.on_problem(error)
+            unexpected = InputError(str(path), f"cannot read: {describe_failure(exc)}")
+            context.on_problem(exc if isinstance(exc, InputError) else unexpected)
     if failed == len(candidates):
         problem = (
             "its one file could not be read" if failed == 1 else f"none of the {failed} files could be read"
@@ -178,6 +179,17 @@ def iter_reports(
     """
     settings = settings if settings is not None else Settings.model_validate({})
     context = ReadContext.build(settings, on_problem)
+    try:
+        yield from _read_location(location, context, fetched)
+    except InputError:
+        raise
+    except Exception as exc:
+        # The last guard (each reader has its own): nothing unexpected ends a run, it is this
+        # input's problem, reported with its cause.
+        raise InputError(location, f"cannot read: {describe_failure(exc)}") from exc
+
+
+def _read_location(location: str, context: ReadContext, fetched: Fetched | None) -> Iterator[RawReport]:
     if location.startswith(("http://", "https://")):
         yield from _read_url(location, context, fetched)
         return
