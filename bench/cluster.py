@@ -192,8 +192,16 @@ def worker(sizes: list[int], variant: str, per_day: float, seed: int, keep_retir
                 return
 
 
-def run_variant(variant: str, sizes: list[int], per_day: float, seed: int, keep_retired: bool) -> None:
-    """Run one variant's worker and print a table row for each size as it is reached."""
+def run_variant(
+    variant: str,
+    sizes: list[int],
+    per_day: float,
+    seed: int,
+    keep_retired: bool,
+    collected: list[dict[str, object]] | None = None,
+) -> None:
+    """Run one variant's worker and print a table row for each size as it is reached (or, given
+    ``collected``, add the row's figures there instead, for --json)."""
     command = [sys.executable, __file__, "--worker", variant, "--per-day", str(per_day), "--seed", str(seed)]
     command += ["--keep-retired"] if keep_retired else []
     command += ["--sizes", *map(str, sizes)]
@@ -212,6 +220,22 @@ def run_variant(variant: str, sizes: list[int], per_day: float, seed: int, keep_
             per_article_us = r["cpu_s"] / size * 1e6
             if first_us is None:
                 first_us = per_article_us
+            if collected is not None:
+                collected.append(
+                    {
+                        "variant": variant,
+                        "articles": size,
+                        "articles_per_second_cpu": size / r["cpu_s"],
+                        "articles_per_second_wall": size / r["wall_s"],
+                        "us_per_article_cpu": per_article_us,
+                        "us_per_article_last_10_percent": r["window_us"],
+                        "ratio_to_first_size": per_article_us / first_us,
+                        "peak_mib": r["peak_mib"],
+                        "stories": int(r["stories"]),
+                        "junk": int(r["junk"]),
+                    }
+                )
+                continue
             print(
                 f"| {variant} | {size:,} | {size / r['cpu_s']:,.0f} | {size / r['wall_s']:,.0f} "
                 f"| {per_article_us:,.0f} | {r['window_us']:,.0f} | {per_article_us / first_us:.2f} "
@@ -219,6 +243,9 @@ def run_variant(variant: str, sizes: list[int], per_day: float, seed: int, keep_
                 flush=True,
             )
     if process.returncode != 0:
+        if collected is not None:
+            collected.append({"variant": variant, "failed": f"worker exit {process.returncode}"})
+            return
         print(f"| {variant} | worker failed (exit {process.returncode}) |", flush=True)
 
 
@@ -238,6 +265,9 @@ def main() -> None:
         action="store_true",
         help="keep retired stories in the clusterer instead of handing them over (memory then grows)",
     )
+    parser.add_argument(
+        "--json", action="store_true", help="print the figures as one JSON object instead of the table"
+    )
     parser.add_argument("--worker", choices=VARIANTS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -246,6 +276,24 @@ def main() -> None:
     if not DOCS.exists():
         sys.exit(f"skipped: {DOCS} is absent (the shared evaluation data is needed to build the streams)")
     kept = "retired stories kept" if args.keep_retired else "retired stories handed over"
+    if args.json:
+        from wirebrief.evaluation.output import emit_figures
+
+        collected: list[dict[str, object]] = []
+        for variant in args.variants:
+            sizes = args.sizes
+            if variant in SLOW_VARIANTS:
+                sizes = sorted({min(size, args.slow_max) for size in sizes})
+            run_variant(variant, sizes, args.per_day, args.seed, args.keep_retired, collected)
+        emit_figures(
+            {
+                "bench": "cluster",
+                "reports_per_day": args.per_day,
+                "retired_stories": kept,
+                "rows": collected,
+            }
+        )
+        return
     print(
         f"{args.per_day:.0f} reports/day, window 4 days, IDF over 30 days, {kept}; "
         "one core (process CPU time)"

@@ -26,6 +26,9 @@ def _row(label: str, count: int, cpu: float, wall: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument(
+        "--json", action="store_true", help="print the figures as one JSON object instead of the table"
+    )
     args = parser.parse_args()
 
     import torch
@@ -33,6 +36,7 @@ def main() -> None:
     from wirebrief.cluster import Signals, StoryClusterer
     from wirebrief.cluster.dense import SentenceTransformerEmbedder, dense_available, dense_text
     from wirebrief.evaluation.clustering import multi_news_articles, read_multi_news
+    from wirebrief.evaluation.output import emit_figures
     from wirebrief.settings import Settings
 
     if not dense_available():
@@ -46,20 +50,40 @@ def main() -> None:
     embedder = SentenceTransformerEmbedder()
     embedder.embed(["warm-up"])  # loads the model outside the clock
 
-    print(f"{len(articles)} Multi-News dev articles, one core (torch threads: {torch.get_num_threads()})")
-    print("| variant | articles/s (CPU) | articles/s (wall) | ms/article (CPU) |")
-    print("|---|---|---|---|")
+    timings: list[tuple[str, float, float]] = []
     for label, variant_embedder in (("sparse+entities", None), ("dense", embedder)):
         clusterer = StoryClusterer(settings, signals=Signals.SPARSE_ENTITIES, embedder=variant_embedder)
         cpu, wall = time.process_time(), time.perf_counter()
         for article in articles:
             clusterer.add(article)
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-        print(_row(label, len(articles), cpu, wall))
+        timings.append((label, cpu, wall))
     cpu, wall = time.process_time(), time.perf_counter()
     embedder.embed([dense_text(article) for article in articles])
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-    print(_row("embedding only, batches of 32", len(articles), cpu, wall))
+    timings.append(("embedding only, batches of 32", cpu, wall))
+    if args.json:
+        emit_figures(
+            {
+                "bench": "cluster_dense",
+                "articles": len(articles),
+                "torch_threads": torch.get_num_threads(),
+                "rows": [
+                    {
+                        "variant": label,
+                        "articles_per_second_cpu": len(articles) / cpu,
+                        "articles_per_second_wall": len(articles) / wall,
+                    }
+                    for label, cpu, wall in timings
+                ],
+            }
+        )
+        return
+    print(f"{len(articles)} Multi-News dev articles, one core (torch threads: {torch.get_num_threads()})")
+    print("| variant | articles/s (CPU) | articles/s (wall) | ms/article (CPU) |")
+    print("|---|---|---|---|")
+    for label, cpu, wall in timings:
+        print(_row(label, len(articles), cpu, wall))
 
 
 if __name__ == "__main__":

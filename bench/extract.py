@@ -29,6 +29,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from wirebrief.evaluation.output import emit_figures
 from wirebrief.extract import Extractor
 from wirebrief.records import Article, content_hash
 from wirebrief.settings import Settings
@@ -73,6 +74,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", choices=("samples", "bbc"), default="samples")
     parser.add_argument("--limit", type=int, default=300, help="most documents to use")
+    parser.add_argument(
+        "--json", action="store_true", help="print the figures as one JSON object instead of the table"
+    )
     args = parser.parse_args()
 
     settings = Settings()
@@ -99,6 +103,21 @@ def main() -> None:
     table.add_column("docs/s", justify="right")
     table.add_column("vs bare", justify="right")
     baseline = rows[0][1]
+    if args.json:
+        emit_figures(
+            {
+                "bench": "extract",
+                "corpus": args.corpus,
+                "documents": len(texts),
+                "mean_chars": chars / len(texts),
+                "spacy_model": settings.spacy_model,
+                "rows": [
+                    {"what": name, "docs_per_second": rate, "ratio_to_bare": rate / baseline}
+                    for name, rate in rows
+                ],
+            }
+        )
+        return
     for name, rate in rows:
         table.add_row(name, f"{rate:,.1f}", f"{rate / baseline:.2f}x")
     Console().print(table)

@@ -293,19 +293,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (the median is shown)")
     parser.add_argument("--skip-rss", action="store_true", help="skip the peak-RSS subprocess runs")
+    parser.add_argument(
+        "--json", action="store_true", help="print the figures as one JSON object instead of the table"
+    )
     options = parser.parse_args()
     runs = max(3, options.runs)
-    console = Console(width=150)
+    console = Console(width=150, quiet=options.json)
+    # The same figures as plain numbers, for --json.
+    figures: dict[str, object] = {"bench": "ingest", "runs": runs}
     table = Table(title=f"wirebrief ingest benchmark (median of {runs} runs, rates per CPU-second, one core)")
     for column in ("measure", "wirebrief", "bare library", "ratio", "notes"):
         table.add_column(column, justify="left" if column in ("measure", "notes") else "right")
 
     ours, bare = bench_feed(runs)
+    figures["feed_items_per_second"] = {"wirebrief": ours, "bare": bare, "ratio": ours / bare}
     table.add_row(
         "feed items/s", f"{ours:,.0f}", f"{bare:,.0f}", f"{ours / bare:.2f}",
         "parse+normalise+dedupe vs feedparser.parse; 50-item RSS 2.0",
     )  # fmt: skip
     ours, bare, with_metadata, size = bench_html(runs)
+    figures["html_pages_per_second"] = {
+        "wirebrief": ours,
+        "bare": bare,
+        "ratio": ours / bare,
+        "bare_with_metadata": with_metadata,
+        "page_bytes": size,
+    }
     table.add_row(
         "HTML pages/s", f"{ours:,.1f}", f"{bare:,.1f}", f"{ours / bare:.2f}",
         f"ingest+normalise vs trafilatura.extract; {size / 1024:.0f} KB pages",
@@ -315,6 +328,7 @@ def main() -> None:
         f"{ours / with_metadata:.2f}", "reference only: trafilatura.extract(with_metadata=True), same pages",
     )  # fmt: skip
     ours, bare, count, label = bench_dedupe(runs)
+    figures["dedupe_docs_per_second"] = {"wirebrief": ours, "bare": bare, "ratio": ours / bare, "docs": count}
     table.add_row(
         "dedupe docs/s", f"{ours:,.0f}", f"{bare:,.0f}", f"{ours / bare:.2f}",
         f"Deduplicator.decide vs datasketch MinHash+LSH; {count:,} {label}",
@@ -333,6 +347,12 @@ def main() -> None:
                 ingest_rss, _ = peak_rss_mib("ingest", path)
                 pipeline_rss, held = peak_rss_mib("pipeline", path)
                 pipeline_peaks.append(pipeline_rss)
+                figures[f"peak_rss_mib_{items}"] = {
+                    "bare": bare_rss,
+                    "ingest": ingest_rss,
+                    "normalise_dedupe": pipeline_rss,
+                    "articles_held": held,
+                }
                 table.add_row(
                     f"peak RSS {items // 1000}k JSONL, ingest", f"{ingest_rss:,.0f} MiB",
                     f"{bare_rss:,.0f} MiB", "", f"iter_reports vs json.loads loop; file {size_mib:,.0f} MiB",
@@ -350,6 +370,10 @@ def main() -> None:
     console.print(table)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     console.print(f"benchmark process peak RSS {own:,.0f} MiB; python {sys.version.split()[0]}")
+    if options.json:
+        from wirebrief.evaluation.output import emit_figures
+
+        emit_figures(figures | {"benchmark_peak_rss_mib": own})
 
 
 if __name__ == "__main__":

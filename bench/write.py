@@ -29,6 +29,7 @@ from rich.console import Console
 from rich.table import Table
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from wirebrief.evaluation.output import emit_figures
 from wirebrief.pipeline import Pipeline, ingest
 from wirebrief.records import StoryBundle
 from wirebrief.samples import sample_dir
@@ -68,6 +69,9 @@ def build_bundles(data_dir: Path) -> tuple[Pipeline, list[StoryBundle]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--json", action="store_true", help="print the figures as one JSON object instead of the table"
+    )
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         pipeline, bundles = build_bundles(Path(folder))
@@ -120,12 +124,25 @@ def main() -> None:
     )
     for column in ("measure", "items", "items/s (CPU)", "items/s (wall)", "ratio to bare"):
         table.add_column(column, justify="left" if column == "measure" else "right")
+    figures: list[dict[str, object]] = []
     for index, (name, unit, (cpu, wall, count)) in enumerate(rows):
         ratio = ""
+        figure: dict[str, object] = {
+            "measure": name.strip(),
+            "items": count,
+            "unit": unit,
+            "items_per_second_cpu": count / cpu,
+            "items_per_second_wall": count / wall,
+        }
         if index % 2 == 0:
             bare_cpu = rows[index + 1][2][0]
             ratio = f"{(count / cpu) / (count / bare_cpu):.2f}x"
+            figure["ratio_to_bare"] = (count / cpu) / (count / bare_cpu)
+        figures.append(figure)
         table.add_row(name, f"{count} {unit}", f"{count / cpu:,.1f}", f"{count / wall:,.1f}", ratio)
+    if options.json:
+        emit_figures({"bench": "write", "stories": len(bundles), "runs": options.runs, "rows": figures})
+        return
     Console().print(table)
 
 

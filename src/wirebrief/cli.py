@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from wirebrief import __version__
-from wirebrief.commands import register_all
-from wirebrief.errors import NotFoundError, WirebriefError
+from wirebrief.commands import plural, register_all
+from wirebrief.errors import InputError, NotFoundError, WirebriefError
 from wirebrief.evaluation import eval_app, load_commands
 from wirebrief.settings import Settings, load_settings
 
@@ -33,6 +34,22 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(eval_app, name="eval")
+
+
+def _hide_flag_value_types() -> None:
+    """Typer's help prints ``<bool>`` beside every on/off flag (``--show/--no-show  <bool>``), as if
+    it took a value; a flag takes none, so its type column is left empty. Other options keep theirs."""
+    from typer.core import TyperOption
+
+    typed = TyperOption.display_type_rich
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag else typed(self, ctx)
+
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_hide_flag_value_types()
 out = Console()
 err = Console(stderr=True)
 
@@ -95,6 +112,8 @@ def _progress() -> tuple[Progress, Any]:
     tasks: dict[str, Any] = {}
 
     def update(stage: str, done: int, total: int) -> None:
+        if stage not in tasks and done == 0 and total == 0:
+            return  # a stage with nothing to do gets no bar (`brief` reads no input: no "ingest 0/?")
         if stage not in tasks:
             tasks[stage] = progress.add_task(stage, total=total or None)
         progress.update(tasks[stage], completed=done, total=total or None)
@@ -121,6 +140,7 @@ def run(
     with progress:
         summary = run_pipeline(settings, targets, update)
     _print_run(settings, summary, show=show, title="wirebrief run")
+    _exit_if_inputs_unusable(summary.ingest.unusable_inputs, len(targets))
 
 
 @app.command()
@@ -143,12 +163,13 @@ def brief(
 def _print_run(settings: Settings, summary: RunSummary, *, show: bool, title: str) -> None:
     from wirebrief.publish import render_text
 
+    # Problems first: an input that could not be read must not hide behind pages of briefs.
+    for problem in summary.ingest.problems:
+        err.print(f"[yellow]problem:[/] {escape(problem)}", markup=True, highlight=False)
     if show:
         for brief in summary.briefs:
             out.rule(f"[bold]{brief.story_id}[/] · version {brief.version}")
             out.print(render_text(brief), markup=False, highlight=False, end="")
-    for problem in summary.ingest.problems:
-        err.print(f"[yellow]problem:[/] {problem}", markup=True, highlight=False)
     table = Table(title=title, show_header=True)
     table.add_column("measure")
     table.add_column("value", justify="right")
@@ -190,12 +211,25 @@ def ingest(
     for problem in summary.problems:
         err.print(f"problem: {problem}", markup=False, highlight=False)
     out.print(
-        f"read {summary.reports_read} reports: {summary.new_articles} new, {summary.revisions} revised, "
-        f"{summary.duplicates_dropped} duplicates dropped, {summary.already_stored} already stored, "
-        f"{len(summary.problems)} problems"
+        f"read {plural(summary.reports_read, 'report')}: {summary.new_articles} new, "
+        f"{summary.revisions} revised, {plural(summary.duplicates_dropped, 'duplicate')} dropped, "
+        f"{summary.already_stored} already stored, {plural(len(summary.problems), 'problem')}",
+        soft_wrap=True,  # one line, whatever the terminal's width, so scripts can read it
     )
+    _exit_if_inputs_unusable(summary.unusable_inputs, len(locations))
     if summary.reports_read == 0 and summary.problems:
         raise typer.Exit(3)
+
+
+def _exit_if_inputs_unusable(unusable: list[str], given: int) -> None:
+    """Exit 3 (an input error) when any given input could not be read at all; the rest was used."""
+    if unusable:
+        err.print(
+            f"error: {plural(len(unusable), 'input')} of {given} could not be read: {', '.join(unusable)}",
+            markup=False,
+            highlight=False,
+        )
+        raise typer.Exit(InputError.exit_code)
 
 
 @app.command()

@@ -15,6 +15,7 @@ from typing import Literal
 
 from wirebrief.dedupe import Deduplicator
 from wirebrief.errors import InputError
+from wirebrief.ingest.base import describe_failure
 from wirebrief.normalise import normalise
 from wirebrief.records import DedupeStatus, RawReport
 from wirebrief.settings import Settings
@@ -31,6 +32,8 @@ class IngestSummary:
     syndicated_copies: int = 0
     problems: list[str] = field(default_factory=list)
     revised_ids: set[str] = field(default_factory=set)
+    # The given inputs (paths, URLs) that could not be used at all: missing, unreadable, not a format.
+    unusable_inputs: list[str] = field(default_factory=list)
 
 
 IngestStatus = Literal["stored", "revision", "syndicated", "duplicate", "already-stored", "rejected"]
@@ -91,6 +94,14 @@ class ReportIngester:
         except InputError as error:
             self._on_problem(error)
             return ReportOutcome("rejected", problem=error.problem)
+        except Exception as exc:
+            # A report no reader caught as odd (a date or text a library chokes on) is rejected on its
+            # own; the reports around it are still stored.
+            unusable = InputError(
+                f"{raw.source}:{raw.locator}", f"cannot normalise ({describe_failure(exc)})"
+            )
+            self._on_problem(unusable)
+            return ReportOutcome("rejected", problem=unusable.problem)
         if store.has_version(article.id, article.content_hash):
             # The same report twice in this ingester's input is a duplicate; one stored earlier
             # (another run, another request) is simply known already.

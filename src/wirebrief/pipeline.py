@@ -98,6 +98,7 @@ def ingest(
         except InputError as error:
             # One unusable input (missing path, broken feed) must not stop the others.
             problem(error)
+            summary.unusable_inputs.append(location)
     progress("ingest", summary.reports_read, summary.reports_read)  # the count is known only now
     return summary
 

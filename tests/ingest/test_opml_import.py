@@ -51,7 +51,7 @@ def test_nested_outlines_give_every_feed_once_in_document_order() -> None:
         (b"this is not xml at all", "not well-formed XML"),
         (b"<rss version='2.0'><channel/></rss>", "root element is <rss>"),
         (b"<opml version='2.0'><body/></opml>", "no <outline> elements"),
-        (b"<opml><body><outline text='folder'/></body></opml>", "none of the 1 outlines has a feed URL"),
+        (b"<opml><body><outline text='folder'/></body></opml>", "its one outline has no feed URL"),
         (BILLION_LAUGHS, "refused unsafe XML"),
     ],
 )

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from wirebrief.commands import plural
 from wirebrief.errors import InputError, NotFoundError
 from wirebrief.settings import Settings
 
@@ -185,7 +186,7 @@ def import_opml(
     with _open_store(settings) as store, store.transaction():
         for feed in usable:
             added += store.add_source(feed.url, feed.name, schedule)
-    out.print(f"{file}: {added} sources added, {len(usable) - added} already known")
+    out.print(f"{file}: {plural(added, 'source')} added, {len(usable) - added} already known")
 
 
 @sources_app.command("remove")
@@ -205,7 +206,7 @@ def _report_poll(outcome: PollOutcome) -> None:
         err.print(f"{outcome.status}: {outcome.error}", markup=False, highlight=False)
     elif outcome.status in ("new", "unchanged"):
         out.print(
-            f"{outcome.location}: {outcome.reports_read} reports, {outcome.new_articles} new, "
+            f"{outcome.location}: {plural(outcome.reports_read, 'report')}, {outcome.new_articles} new, "
             f"{outcome.revisions} revised",
             markup=False,
             highlight=False,
@@ -242,8 +243,9 @@ def watch(
                 polls += len(summary.polls)
                 if summary.new_articles:
                     out.print(
-                        f"round: {summary.new_articles} new or revised articles, "
-                        f"{summary.briefs_new_versions} briefs rewritten"
+                        f"round: {summary.new_articles} new or revised "
+                        f"{'article' if summary.new_articles == 1 else 'articles'}, "
+                        f"{plural(summary.briefs_new_versions, 'brief')} rewritten"
                     )
                 if once or (max_polls is not None and polls >= max_polls):
                     break

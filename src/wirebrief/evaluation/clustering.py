@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from wirebrief.evaluation import eval_app
+from wirebrief.evaluation.output import JsonFlag, PredictionsFile, emit_figures, write_predictions
 
 if TYPE_CHECKING:
     from wirebrief.cluster import ClusterScores, Signals
@@ -52,10 +53,35 @@ class ClusteringResult:
     pairwise: ClusterScores
     adjusted_rand: float
     seconds: float
+    # Per document, in input order: (document id, gold label, predicted story id) for --predictions.
+    assignments: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def documents_per_second(self) -> float:
         return self.documents / self.seconds if self.seconds > 0 else float("inf")
+
+    def figures(self) -> dict[str, object]:
+        """The scores as plain values (``--json``)."""
+        return {
+            "signals": self.signals,
+            "documents": self.documents,
+            "junk": self.junk,
+            "stories": self.stories,
+            "gold_clusters": self.gold_clusters,
+            "b_cubed": {
+                "precision": self.b_cubed.precision,
+                "recall": self.b_cubed.recall,
+                "f1": self.b_cubed.f1,
+            },
+            "pairwise": {
+                "precision": self.pairwise.precision,
+                "recall": self.pairwise.recall,
+                "f1": self.pairwise.f1,
+            },
+            "adjusted_rand": self.adjusted_rand,
+            "seconds": self.seconds,
+            "documents_per_second": self.documents_per_second,
+        }
 
 
 def read_multi_news(path: Path) -> Iterator[dict[str, Any]]:
@@ -132,6 +158,7 @@ def score_clustering(
         pairwise=pairwise_f1(predicted, gold_labels),
         adjusted_rand=float(adjusted_rand_score([gold_labels[i] for i in ids], [predicted[i] for i in ids])),
         seconds=seconds,
+        assignments=tuple((i, gold_labels[i], predicted[i]) for i in predicted),
     )
 
 
@@ -231,6 +258,8 @@ def clustering_command(
     ] = "sparse+entities",
     threshold: Annotated[float | None, typer.Option(help="Override settings.cluster_threshold.")] = None,
     config: Annotated[Path | None, typer.Option(help="Configuration file.")] = None,
+    as_json: JsonFlag = False,
+    predictions: PredictionsFile = None,
 ) -> None:
     """Score story clustering: B-cubed and pairwise P/R/F1, adjusted Rand, junk count."""
     from wirebrief.cluster import Signals
@@ -269,5 +298,24 @@ def clustering_command(
     except WirebriefError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(exc.exit_code) from exc
+    write_predictions(
+        predictions,
+        (
+            {"signals": result.signals, "id": doc, "gold": gold_label, "predicted": story}
+            for result in results
+            for doc, gold_label, story in result.assignments
+        ),
+    )
+    if as_json:
+        emit_figures(
+            {
+                "eval": "clustering",
+                "data": str(data if data is not None else gold),
+                "threshold": settings.cluster_threshold,
+                "window_days": settings.cluster_window_days,
+                "results": [result.figures() for result in results],
+            }
+        )
+        return
     typer.echo(f"threshold {settings.cluster_threshold}, window {settings.cluster_window_days} days")
     typer.echo(format_results(results))

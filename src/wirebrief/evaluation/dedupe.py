@@ -34,6 +34,13 @@ from typing import Annotated
 import typer
 
 from wirebrief.evaluation import eval_app
+from wirebrief.evaluation.output import (
+    JsonFlag,
+    PredictionsFile,
+    emit_figures,
+    table_console,
+    write_predictions,
+)
 
 _REPO = Path(__file__).resolve().parents[3]
 DEFAULT_BBC = _REPO.parent / "shared" / "eval" / "bbc-news" / "bbc_news.jsonl.gz"
@@ -54,6 +61,22 @@ class PairScore:
     correct_pairs: int
     extra: tuple[tuple[str, str], ...] = field(default=())  # predicted, not gold (locators)
     missed: tuple[tuple[str, str], ...] = field(default=())  # gold, not predicted (locators)
+    # Per report: (locator, the reports gold puts with it, the reports the deduplicator puts with it).
+    partners: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = field(default=())
+
+    def figures(self) -> dict[str, object]:
+        """The scores as plain values (``--json``)."""
+        return {
+            "set": self.name,
+            "reports": self.reports,
+            "gold_pairs": self.gold_pairs,
+            "predicted_pairs": self.predicted_pairs,
+            "correct_pairs": self.correct_pairs,
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+            "target_met": self.precision >= TARGET_PRECISION and self.recall >= TARGET_RECALL,
+        }
 
     @property
     def precision(self) -> float:
@@ -96,6 +119,12 @@ def score_pairs(
 ) -> PairScore:
     gold = pairs_in_groups(gold_groups)
     predicted = pairs_in_groups(_components(len(locators), links))
+    gold_with: dict[int, set[int]] = defaultdict(set)
+    predicted_with: dict[int, set[int]] = defaultdict(set)
+    for pairs, partner in ((gold, gold_with), (predicted, predicted_with)):
+        for a, b in pairs:
+            partner[a].add(b)
+            partner[b].add(a)
     return PairScore(
         name=name,
         reports=len(locators),
@@ -104,6 +133,14 @@ def score_pairs(
         correct_pairs=len(gold & predicted),
         extra=tuple((locators[a], locators[b]) for a, b in sorted(predicted - gold)),
         missed=tuple((locators[a], locators[b]) for a, b in sorted(gold - predicted)),
+        partners=tuple(
+            (
+                locator,
+                tuple(locators[i] for i in sorted(gold_with[index])),
+                tuple(locators[i] for i in sorted(predicted_with[index])),
+            )
+            for index, locator in enumerate(locators)
+        ),
     )
 
 
@@ -238,18 +275,19 @@ def dedupe_command(
             help="Count a REVISION (same id, other text) as a pair with the report's first version.",
         ),
     ] = False,
+    as_json: JsonFlag = False,
+    predictions: PredictionsFile = None,
 ) -> None:
     """Precision/recall of duplicate pairs on BBC News (exact-text gold) and our edited-wire-copy set."""
-    from rich.console import Console
     from rich.table import Table
 
     from wirebrief.dedupe import SHINGLE_WORDS
     from wirebrief.settings import Settings
 
-    console = Console(width=160)
+    console = table_console(as_json, width=160)
     for path in (data, near_data):
         if not path.exists():
-            console.print(f"[red]{path}: no such file[/red]")
+            typer.echo(f"error: {path}: no such file", err=True)
             raise typer.Exit(3)
     chosen = threshold if threshold is not None else Settings.model_validate({}).near_duplicate_threshold
     containment = Settings.model_validate({}).near_duplicate_containment
@@ -292,6 +330,16 @@ def dedupe_command(
             if pairs and show_pairs:
                 shown = ", ".join(f"{a} ~ {b}" for a, b in pairs[:show_pairs])
                 console.print(f"{score.name}: {len(pairs)} {label}: {shown}")
+    # One line per report and set: the reports gold and the deduplicator each put with it.
+    write_predictions(
+        predictions,
+        (
+            {"set": score.name, "id": locator, "gold": list(gold), "predicted": list(predicted)}
+            for score in scores
+            for locator, gold, predicted in score.partners
+        ),
+    )
+    swept: list[dict[str, object]] = []
     if sweep:
         sweep_table = Table(title="Threshold sweep (precision / recall)")
         sweep_table.add_column("threshold", justify="right")
@@ -303,4 +351,17 @@ def dedupe_command(
                 evaluate_wire_set(near_data, value),
             ]
             sweep_table.add_row(f"{value:g}", *(f"{s.precision:.3f} / {s.recall:.3f}" for s in row))
+            swept.append({"threshold": value, "sets": [s.figures() for s in row]})
         console.print(sweep_table)
+    if as_json:
+        emit_figures(
+            {
+                "eval": "dedupe",
+                "near_duplicate_threshold": chosen,
+                "near_duplicate_containment": containment,
+                "shingle_words": SHINGLE_WORDS,
+                "count_revisions": count_revisions,
+                "sets": [score.figures() for score in scores],
+                "sweep": swept,
+            }
+        )

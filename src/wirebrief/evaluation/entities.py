@@ -31,6 +31,7 @@ import typer
 
 from wirebrief.errors import InputError
 from wirebrief.evaluation import eval_app
+from wirebrief.evaluation.output import JsonFlag, PredictionsFile, emit_figures, write_predictions
 
 if TYPE_CHECKING:
     from wirebrief.records import Article
@@ -212,6 +213,41 @@ def score_mentions(
     )
 
 
+def mention_rows(
+    labelled: Sequence[LabelledMention], predicted: Iterable[PredictedMention]
+) -> list[dict[str, object]]:
+    """One row per span that gold or the extractor marks (spans keyed as :func:`score_mentions` keys
+    them): ``gold`` and ``predicted`` are ``{"label", "entity_id"}``, or None where that side has none."""
+    gold = {_key(m.url, m.sentence, m.start, m.end): m for m in labelled}
+    system: dict[SpanKey, PredictedMention] = {}
+    for m in predicted:
+        if m.label in SCORED_LABELS:
+            system.setdefault(_key(m.url, m.sentence, m.start, m.end), m)
+    rows: list[dict[str, object]] = []
+    for key in sorted(gold.keys() | system.keys(), key=lambda k: (k.url, k.sentence, k.start, k.end)):
+        g, p = gold.get(key), system.get(key)
+        rows.append(
+            {
+                "id": f"{key.url}#{_sentence_digest(key.sentence)}:{key.start}-{key.end}",
+                "url": key.url,
+                "sentence": key.sentence,
+                "start": key.start,
+                "end": key.end,
+                "text": key.sentence[key.start : key.end],
+                "gold": None if g is None else {"label": g.label, "entity_id": g.entity_id},
+                "predicted": None if p is None else {"label": p.label, "entity_id": p.entity_id},
+            }
+        )
+    return rows
+
+
+def _sentence_digest(text: str) -> str:
+    """A short stable name of a sentence, so a span's id stays short and unique."""
+    import hashlib
+
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
 def run_extractor(urls: Iterable[str], samples: Path | None = None) -> list[PredictedMention]:
     """Ingest and normalise the bundled sample reports, extract the ones at ``urls`` (first copy of each)."""
     from wirebrief.extract import Extractor
@@ -266,12 +302,38 @@ def entities_command(
         Path | None,
         typer.Option("--data", help="Labelled mentions (JSONL); default: the bundled set."),
     ] = None,
+    as_json: JsonFlag = False,
+    predictions: PredictionsFile = None,
 ) -> None:
     """Mention detection and entity-linking precision/recall/F1 on the bundled sample reports."""
     labelled = load_labelled(data)
     predicted = run_extractor({m.url for m in labelled})
     result = score_mentions(labelled, predicted)
     reports = len({m.url for m in labelled})
+    write_predictions(predictions, mention_rows(labelled, predicted))
+    if as_json:
+        same, matched = result.label_agreement
+        emit_figures(
+            {
+                "eval": "entities",
+                "labelled_mentions": len(labelled),
+                "reports": reports,
+                **{
+                    name: {
+                        "precision": score.precision,
+                        "recall": score.recall,
+                        "f1": score.f1,
+                        "true_positives": score.true_positives,
+                        "predicted": score.predicted,
+                        "expected": score.expected,
+                    }
+                    for name, score in (("detection", result.detection), ("linking", result.linking))
+                },
+                "label_agreement": {"same": same, "matched": matched},
+                "errors": dict(result.errors),
+            }
+        )
+        return
     typer.echo(f"{len(labelled)} labelled mentions in {reports} sample reports")
     typer.echo(f"{'':<10} {'precision':>9} {'recall':>7} {'F1':>6}")
     typer.echo(_row("detection", result.detection))

@@ -24,6 +24,13 @@ from typing import Annotated, Any
 import typer
 
 from wirebrief.evaluation import eval_app
+from wirebrief.evaluation.output import (
+    JsonFlag,
+    PredictionsFile,
+    emit_figures,
+    table_console,
+    write_predictions,
+)
 
 SYNTHETIC_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -73,9 +80,10 @@ def summarise(
     data: Annotated[Path, typer.Option("--data", help="Folder with docs.jsonl.gz and summaries.jsonl.gz.")],
     words: Annotated[int, typer.Option("--words", help="Cut every summary at this many words.")] = 250,
     limit: Annotated[int | None, typer.Option("--limit", help="Only the first N clusters.")] = None,
+    as_json: JsonFlag = False,
+    predictions: PredictionsFile = None,
 ) -> None:
     """ROUGE-1/2/L F1 of the deterministic writer's article against reference summaries, beside lead."""
-    from rich.console import Console
     from rich.table import Table
 
     from wirebrief.cluster import is_junk
@@ -132,12 +140,37 @@ def summarise(
         ours.append((summary, references[cluster_id]))
         lead.append((baseline, references[cluster_id]))
     seconds = time.perf_counter() - started
+    systems = (("deterministic writer", ours), (f"lead-{words} baseline", lead))
+    # One line per cluster and system: the reference summary (gold) and the system's text (predicted).
+    write_predictions(
+        predictions,
+        (
+            {"system": name, "id": cluster_id, "gold": reference, "predicted": text}
+            for name, pairs in systems
+            for cluster_id, (text, reference) in zip(cluster_ids, pairs, strict=True)
+        ),
+    )
     table = Table(title=f"ROUGE F1 (stemming on): {len(cluster_ids)} clusters, cut at {words} words")
     for column in ("system", "ROUGE-1", "ROUGE-2", "ROUGE-L"):
         table.add_column(column, justify="right" if column != "system" else "left")
-    for name, pairs in (("deterministic writer", ours), (f"lead-{words} baseline", lead)):
+    scored: list[dict[str, object]] = []
+    for name, pairs in systems:
         figures = rouge(pairs)
         table.add_row(name, f"{figures.rouge1:.3f}", f"{figures.rouge2:.3f}", f"{figures.rouge_l:.3f}")
-    console = Console()
+        scored.append(
+            {"system": name, "rouge1": figures.rouge1, "rouge2": figures.rouge2, "rouge_l": figures.rouge_l}
+        )
+    console = table_console(as_json)
     console.print(table)
     console.print(f"{len(all_articles)} documents extracted and summarised in {seconds:.1f} s")
+    if as_json:
+        emit_figures(
+            {
+                "eval": "summarise",
+                "clusters": len(cluster_ids),
+                "documents": len(all_articles),
+                "words": words,
+                "systems": scored,
+                "seconds": seconds,
+            }
+        )

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 
 from wirebrief.evaluation import eval_app
+from wirebrief.evaluation.output import JsonFlag, PredictionsFile, emit_figures, write_predictions
 
 if TYPE_CHECKING:
     from wirebrief.records import Article, BriefSentence, Fact, ReportSentence
@@ -306,6 +307,21 @@ class VerifierEvalResult:
         """The judgements of the items in one half of the set."""
         return VerifierEvalResult(tuple(j for j in self.judgements if item_half(j.item.id) == half))
 
+    def figures(self) -> dict[str, object]:
+        """The counts and rates of the whole set (``--json``)."""
+        m = self.metrics
+        return {
+            "items": len(self.judgements),
+            "balanced_accuracy": m.balanced_accuracy,
+            "precision": m.precision,
+            "recall": m.recall,
+            "unsupported_dropped": m.specificity,
+            "true_supported": m.true_supported,
+            "false_supported": m.false_supported,
+            "true_rejected": m.true_rejected,
+            "false_rejected": m.false_rejected,
+        }
+
 
 def evaluate(items: Iterable[VerifierItem], verifier: Verifier | None = None) -> VerifierEvalResult:
     from wirebrief.verify import Verifier
@@ -319,10 +335,29 @@ def evaluate(items: Iterable[VerifierItem], verifier: Verifier | None = None) ->
     return VerifierEvalResult(tuple(judgements))
 
 
-def render(result: VerifierEvalResult, show_mistakes: bool, half: Half | None = None) -> None:
-    """Figures of the whole set and of each half; the error table and mistakes of ``half`` (or all)."""
-    from rich.console import Console
+def render(
+    result: VerifierEvalResult, show_mistakes: bool, half: Half | None = None, *, as_json: bool = False
+) -> None:
+    """Figures of the whole set and of each half; the error table and mistakes of ``half`` (or all).
+    With ``as_json``, the same figures as one JSON object on stdout instead."""
     from rich.table import Table
+
+    if as_json:
+        scoped = result.half(half) if half is not None else result
+        emit_figures(
+            {
+                "eval": "verifier",
+                **result.figures(),
+                "halves": {name: result.half(name).figures() for name in HALVES},
+                "by_error": {
+                    error: {"items": count, "right": right}
+                    for error, (count, right) in scoped.by_error().items()
+                },
+                "by_error_half": half,
+            }
+        )
+        return
+    from rich.console import Console
 
     console = Console()
     m = result.metrics
@@ -392,6 +427,8 @@ def verifier_command(
             "model's cosine; needs the `dense` extra)."
         ),
     ] = "lexical",
+    as_json: JsonFlag = False,
+    predictions: PredictionsFile = None,
 ) -> None:
     """Balanced accuracy, precision on supported and a per-error-type table of the verifier."""
     from wirebrief.errors import WirebriefError
@@ -406,7 +443,21 @@ def verifier_command(
     except WirebriefError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(exc.exit_code) from exc
-    render(result, show_mistakes, "dev" if half == "dev" else "held-out" if half else None)
+    # Gold and predicted as "supported" or "unsupported": kept by the verifier, or dropped.
+    write_predictions(
+        predictions,
+        (
+            {
+                "id": j.item.id,
+                "gold": "supported" if j.item.supported else "unsupported",
+                "predicted": "supported" if j.kept else "unsupported",
+                "error": j.item.error,
+                "reasons": list(j.reasons),
+            }
+            for j in result.judgements
+        ),
+    )
+    render(result, show_mistakes, "dev" if half == "dev" else "held-out" if half else None, as_json=as_json)
 
 
 __all__ = [

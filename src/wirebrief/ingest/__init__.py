@@ -14,7 +14,13 @@ from typing import BinaryIO
 
 from wirebrief.errors import InputError
 from wirebrief.ingest import _io
-from wirebrief.ingest.base import DEFAULT_FIELD_MAP, ReadContext, ReportSource, report_from_mapping
+from wirebrief.ingest.base import (
+    DEFAULT_FIELD_MAP,
+    ReadContext,
+    ReportSource,
+    describe_failure,
+    report_from_mapping,
+)
 from wirebrief.ingest.feeds import FeedSource, JsonSource
 from wirebrief.ingest.fetch import USER_AGENT, Fetched, fetch
 from wirebrief.ingest.html import HtmlSource
@@ -51,7 +57,14 @@ def _read_stream(
     head = _io.peek_head(stream, location)
     if not head:
         raise InputError(location, "empty file (0 bytes)")
-    yield from source.read(stream, location, context)
+    try:
+        yield from source.read(stream, location, context)
+    except InputError:
+        raise
+    except Exception as exc:
+        # A parser library (or a reader) failing on odd input must cost this input only, never the
+        # run: the caller reports it like any unusable input and reads the next one.
+        raise InputError(location, f"cannot read as {source.name}: {describe_failure(exc)}") from exc
 
 
 def _read_file(path: Path, location: str, context: ReadContext, *, sniff: bool) -> Iterator[RawReport]:
@@ -109,12 +122,16 @@ def _read_directory(directory: Path, location: str, context: ReadContext) -> Ite
             for report in _read_file(path, str(path), context, sniff=False):
                 produced += 1
                 yield report
-        except InputError as error:
+        except Exception as exc:
             # One bad file does not stop a directory; it is reported and the rest is read.
             failed += 1 if produced == 0 else 0
-            context.on_problem(error)
+            unexpected = InputError(str(path), f"cannot read: {describe_failure(exc)}")
+            context.on_problem(exc if isinstance(exc, InputError) else unexpected)
     if failed == len(candidates):
-        raise InputError(location, f"none of the {len(candidates)} files could be read")
+        problem = (
+            "its one file could not be read" if failed == 1 else f"none of the {failed} files could be read"
+        )
+        raise InputError(location, problem)
 
 
 def _source_for_fetched(fetched: Fetched) -> ReportSource | None:
@@ -162,6 +179,17 @@ def iter_reports(
     """
     settings = settings if settings is not None else Settings.model_validate({})
     context = ReadContext.build(settings, on_problem)
+    try:
+        yield from _read_location(location, context, fetched)
+    except InputError:
+        raise
+    except Exception as exc:
+        # The last guard (each reader has its own): nothing unexpected ends a run, it is this
+        # input's problem, reported with its cause.
+        raise InputError(location, f"cannot read: {describe_failure(exc)}") from exc
+
+
+def _read_location(location: str, context: ReadContext, fetched: Fetched | None) -> Iterator[RawReport]:
     if location.startswith(("http://", "https://")):
         yield from _read_url(location, context, fetched)
         return

@@ -79,13 +79,31 @@ def _scalar(value: Any) -> str | None:
     return None
 
 
+def describe_failure(exc: BaseException) -> str:
+    """An unexpected exception in plain words for a problem line: its type and message, bounded."""
+    message = str(exc).strip()
+    text = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+    return text if len(text) <= 300 else text[:299] + "…"
+
+
 def report_from_mapping(
     record: Mapping[str, Any], *, source: str, locator: str, context: ReadContext
 ) -> RawReport | None:
     """Build a report from one JSONL object / CSV row / JSON list item, or report why it cannot be used.
 
     Unmapped scalar fields are kept in ``extra`` (as strings) so labels such as a category survive.
+    Whatever goes wrong with one record is reported for that record, never raised.
     """
+    try:
+        return _report_from_mapping(record, source=source, locator=locator, context=context)
+    except Exception as exc:
+        context.on_problem(InputError(f"{source}:{locator}", f"unusable record ({describe_failure(exc)})"))
+        return None
+
+
+def _report_from_mapping(
+    record: Mapping[str, Any], *, source: str, locator: str, context: ReadContext
+) -> RawReport | None:
     where = f"{source}:{locator}"
     picked: dict[str, Any] = {}
     used: set[str] = set()

@@ -19,7 +19,7 @@ from defusedxml import DefusedXmlException
 
 from wirebrief.errors import InputError
 from wirebrief.ingest import _io
-from wirebrief.ingest.base import ReadContext, report_from_mapping
+from wirebrief.ingest.base import ReadContext, describe_failure, report_from_mapping
 from wirebrief.records import RawReport
 
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
@@ -37,8 +37,10 @@ def refuse_unsafe_xml(data: bytes, location: str) -> None:
         defusedxml.ElementTree.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise InputError(location, f"refused unsafe XML: {type(exc).__name__} ({exc})") from exc
-    except (ParseError, ValueError):
-        pass  # malformed feeds are common; feedparser decides below
+    except (ParseError, ValueError, LookupError):
+        # Malformed feeds are common, and so is an encoding Python does not know (LookupError from
+        # ``encoding="bogus"``): feedparser decides below, with its own encoding fallbacks.
+        pass
     sample = data
     if _io.bom_encoding(data[:4]) in ("utf-16", "utf-32"):
         sample = data.decode(_io.bom_encoding(data[:4]) or "utf-16", errors="replace").encode("utf-8")
@@ -110,57 +112,66 @@ class FeedSource:
         feed_outlet = _FEED_TITLE_TAIL.split(feed_title, maxsplit=1)[0].strip() if feed_title else None
         feed_language = feed.get("language")
         for index, entry in enumerate(entries, start=1):
-            locator = str(entry.get("id") or entry.get("link") or f"item {index}")
-            body = _entry_body(entry)
-            title = str(entry.get("title", "") or "")
-            if not body.strip() and not title.strip():
-                context.on_problem(InputError(f"{location}:item {index}", "feed item has no title or text"))
+            # One odd item (a library failing on its dates or content) is that item's problem only.
+            try:
+                locator = str(entry.get("id") or entry.get("link") or f"item {index}")
+                body = _entry_body(entry)
+                title = str(entry.get("title", "") or "")
+                if not body.strip() and not title.strip():
+                    context.on_problem(
+                        InputError(f"{location}:item {index}", "feed item has no title or text")
+                    )
+                    continue
+                source_title = (
+                    entry.get("source", {}).get("title") if isinstance(entry.get("source"), Mapping) else None
+                )
+                link = entry.get("link") or None
+                # The item's <source> names the outlet that wrote a syndicated item. An item on the feed's own
+                # site is the feed's outlet, named as the feed names itself; an item elsewhere is left to its
+                # link's host (an aggregator's feed); without a link, the feed's title stands for it.
+                outlet: str | None
+                if source_title:
+                    outlet = str(source_title)
+                elif not link:
+                    outlet = feed_title
+                elif feed_outlet and feed_host and _host(str(link)) == feed_host:
+                    outlet = feed_outlet
+                else:
+                    outlet = None
+                published = (
+                    _struct_to_datetime(entry.get("published_parsed"))
+                    or _struct_to_datetime(entry.get("updated_parsed"))
+                    or _struct_to_datetime(entry.get("created_parsed"))
+                )
+                content_language = next(
+                    (
+                        c.get("language")
+                        for c in entry.get("content", [])
+                        if isinstance(c, Mapping) and c.get("language")
+                    ),
+                    None,
+                )
+                extra = {"feed_version": str(parsed.get("version", ""))}
+                if feed_title:
+                    extra["feed_title"] = feed_title
+                report = RawReport(
+                    source=location,
+                    locator=locator,
+                    title=title,
+                    body=body,
+                    body_is_html=True,
+                    url=str(link) if link else None,
+                    outlet=outlet,
+                    published=published,
+                    language=str(content_language or feed_language or "") or None,
+                    byline=str(entry.get("author", "") or "").strip() or None,
+                    extra=extra,
+                )
+            except Exception as exc:
+                where = f"{location}:item {index}"
+                context.on_problem(InputError(where, f"unusable feed item ({describe_failure(exc)})"))
                 continue
-            source_title = (
-                entry.get("source", {}).get("title") if isinstance(entry.get("source"), Mapping) else None
-            )
-            link = entry.get("link") or None
-            # The item's <source> names the outlet that wrote a syndicated item. An item on the feed's own
-            # site is the feed's outlet, named as the feed names itself; an item elsewhere is left to its
-            # link's host (an aggregator's feed); without a link, the feed's title stands for it.
-            outlet: str | None
-            if source_title:
-                outlet = str(source_title)
-            elif not link:
-                outlet = feed_title
-            elif feed_outlet and feed_host and _host(str(link)) == feed_host:
-                outlet = feed_outlet
-            else:
-                outlet = None
-            published = (
-                _struct_to_datetime(entry.get("published_parsed"))
-                or _struct_to_datetime(entry.get("updated_parsed"))
-                or _struct_to_datetime(entry.get("created_parsed"))
-            )
-            content_language = next(
-                (
-                    c.get("language")
-                    for c in entry.get("content", [])
-                    if isinstance(c, Mapping) and c.get("language")
-                ),
-                None,
-            )
-            extra = {"feed_version": str(parsed.get("version", ""))}
-            if feed_title:
-                extra["feed_title"] = feed_title
-            yield RawReport(
-                source=location,
-                locator=locator,
-                title=title,
-                body=body,
-                body_is_html=True,
-                url=str(link) if link else None,
-                outlet=outlet,
-                published=published,
-                language=str(content_language or feed_language or "") or None,
-                byline=str(entry.get("author", "") or "").strip() or None,
-                extra=extra,
-            )
+            yield report
 
 
 def _json_feed_items(document: Mapping[str, Any], location: str, context: ReadContext) -> Iterator[RawReport]:
@@ -174,37 +185,53 @@ def _json_feed_items(document: Mapping[str, Any], location: str, context: ReadCo
         if not isinstance(item, Mapping):
             context.on_problem(InputError(where, "JSON Feed item is not an object"))
             continue
-        html_body = item.get("content_html")
-        text_body = item.get("content_text")
-        summary = item.get("summary")
-        if isinstance(html_body, str) and html_body.strip():
-            body, is_html = html_body, True
-        elif isinstance(text_body, str) and text_body.strip():
-            body, is_html = text_body, False
-        elif isinstance(summary, str) and summary.strip():
-            body, is_html = summary, False
-        else:
-            context.on_problem(
-                InputError(where, "JSON Feed item has no content_html, content_text or summary")
-            )
+        try:
+            report = _json_feed_item(item, index, feed_title, feed_language, location, context)
+        except Exception as exc:
+            context.on_problem(InputError(where, f"unusable JSON Feed item ({describe_failure(exc)})"))
             continue
-        authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), Mapping) else [])
-        names = [str(a["name"]) for a in authors if isinstance(a, Mapping) and isinstance(a.get("name"), str)]
-        url = item.get("url") if isinstance(item.get("url"), str) else None
-        published = item.get("date_published") or item.get("date_modified")
-        yield RawReport(
-            source=location,
-            locator=str(item.get("id") or url or f"item {index}"),
-            title=str(item.get("title") or ""),
-            body=body,
-            body_is_html=is_html,
-            url=url,
-            outlet=None if url else feed_title,
-            published=published if isinstance(published, str) else None,
-            language=item.get("language") if isinstance(item.get("language"), str) else feed_language,
-            byline=", ".join(names) or None,
-            extra={"feed_version": "json"} | ({"feed_title": feed_title} if feed_title else {}),
-        )
+        if report is not None:
+            yield report
+
+
+def _json_feed_item(
+    item: Mapping[str, Any],
+    index: int,
+    feed_title: str | None,
+    feed_language: str | None,
+    location: str,
+    context: ReadContext,
+) -> RawReport | None:
+    where = f"{location}:item {index}"
+    html_body = item.get("content_html")
+    text_body = item.get("content_text")
+    summary = item.get("summary")
+    if isinstance(html_body, str) and html_body.strip():
+        body, is_html = html_body, True
+    elif isinstance(text_body, str) and text_body.strip():
+        body, is_html = text_body, False
+    elif isinstance(summary, str) and summary.strip():
+        body, is_html = summary, False
+    else:
+        context.on_problem(InputError(where, "JSON Feed item has no content_html, content_text or summary"))
+        return None
+    authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), Mapping) else [])
+    names = [str(a["name"]) for a in authors if isinstance(a, Mapping) and isinstance(a.get("name"), str)]
+    url = item.get("url") if isinstance(item.get("url"), str) else None
+    published = item.get("date_published") or item.get("date_modified")
+    return RawReport(
+        source=location,
+        locator=str(item.get("id") or url or f"item {index}"),
+        title=str(item.get("title") or ""),
+        body=body,
+        body_is_html=is_html,
+        url=url,
+        outlet=None if url else feed_title,
+        published=published if isinstance(published, str) else None,
+        language=item.get("language") if isinstance(item.get("language"), str) else feed_language,
+        byline=", ".join(names) or None,
+        extra={"feed_version": "json"} | ({"feed_title": feed_title} if feed_title else {}),
+    )
 
 
 class JsonSource:
@@ -226,7 +253,9 @@ class JsonSource:
         try:
             document = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise InputError(location, f"not valid JSON ({exc.msg} at line {exc.lineno})") from exc
+            raise InputError(location, f"not valid JSON ({exc})") from exc
+        except RecursionError as exc:
+            raise InputError(location, "not usable JSON: nested too deeply") from exc
         if isinstance(document, Mapping):
             version = document.get("version")
             if isinstance(version, str) and "jsonfeed.org" in version:

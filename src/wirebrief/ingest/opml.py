@@ -43,6 +43,11 @@ def parse_opml(data: bytes, location: str) -> list[OpmlFeed]:
         raise InputError(location, f"refused unsafe XML: {type(exc).__name__} ({exc})") from exc
     except (ParseError, ValueError) as exc:
         raise InputError(location, f"not an OPML file: not well-formed XML ({exc})") from exc
+    except LookupError as exc:
+        # expat raises this for a declared encoding Python does not know (encoding="bogus").
+        raise InputError(location, f"not an OPML file: {exc}") from exc
+    except RecursionError as exc:
+        raise InputError(location, "not an OPML file: nested too deeply") from exc
     if root.tag.lower() != "opml":
         raise InputError(location, f"not an OPML file: the root element is <{root.tag}>, not <opml>")
     outlines = list(root.iter("outline"))
@@ -57,7 +62,9 @@ def parse_opml(data: bytes, location: str) -> list[OpmlFeed]:
             seen.add(url)
             feeds.append(OpmlFeed(url=url, name=_outline_name(outline)))
     if not feeds:
-        raise InputError(location, f"none of the {len(outlines)} outlines has a feed URL (xmlUrl)")
+        count = len(outlines)
+        problem = "its one outline has" if count == 1 else f"none of the {count} outlines has"
+        raise InputError(location, f"{problem} {'no' if count == 1 else 'a'} feed URL (xmlUrl)")
     return feeds
 
 

@@ -36,7 +36,11 @@ class JsonLinesSource:
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
-                context.on_problem(InputError(where, f"not valid JSON ({exc.msg})"))
+                # The whole message: its position says where in the line the JSON breaks.
+                context.on_problem(InputError(where, f"not valid JSON ({exc})"))
+                continue
+            except RecursionError:
+                context.on_problem(InputError(where, "not usable JSON: nested too deeply"))
                 continue
             if not isinstance(record, dict):
                 context.on_problem(InputError(where, f"a JSON {type(record).__name__}, not an object"))
