@@ -43,6 +43,11 @@ WEIGHTS_FILE, TOKENIZER_FILE = FILES
 MAX_TOKENS = 384
 """Tokens of a text that are pooled: the lead of a report carries its topic, and the cost stays flat."""
 
+WORD_CACHE_SIZE = 200_000
+"""Distinct words whose token ids are remembered. The tokenizer has no pre-tokenizer, so it would run
+its merges over a whole report as one piece; a text is split at whitespace instead and each word is
+tokenised once (its ids are the same as inside the text: the normaliser marks every word's start)."""
+
 
 class StaticEmbedder:
     """Mean-pooled token vectors, unit length; the same text always gives the same vector."""
@@ -51,13 +56,28 @@ class StaticEmbedder:
         self.table = table
         self.tokenizer = tokenizer
         self.dimensions = int(table.shape[1])
+        self._word_ids: dict[str, list[int]] = {}
+
+    def token_ids(self, text: str) -> list[int]:
+        """The first MAX_TOKENS token ids of ``text``."""
+        ids: list[int] = []
+        cache = self._word_ids
+        for word in text.split():
+            word_ids = cache.get(word)
+            if word_ids is None:
+                word_ids = self.tokenizer.encode(word, add_special_tokens=False).ids
+                if len(cache) < WORD_CACHE_SIZE:
+                    cache[word] = word_ids
+            ids.extend(word_ids)
+            if len(ids) >= MAX_TOKENS:
+                return ids[:MAX_TOKENS]
+        return ids
 
     def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
         """One unit vector per text (a zero vector for a text with no tokens)."""
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
-        encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
-        for row, encoding in enumerate(encodings):
-            ids = encoding.ids[:MAX_TOKENS]
+        for row, text in enumerate(texts):
+            ids = self.token_ids(text)
             if not ids:
                 continue
             vector = self.table[np.asarray(ids, dtype=np.int64)].mean(axis=0)
