@@ -188,8 +188,7 @@ class Classifier:
             return dict.fromkeys(analysis.masses, 0.0)
         head: Head = bundled_head()
         embedding = load_embedder().embed([joined])
-        probabilities = head.probabilities(embedding, [analysis.masses])[0]
-        return {slug: float(p) for slug, p in zip(head.slugs, probabilities, strict=True)}
+        return dict(zip(head.slugs, head.rival_scores(embedding, [analysis.masses])[0].tolist(), strict=True))
 
     def classify(self, title: str, text: str) -> tuple[CategoryScore, ...]:
         """Every category scoring at least the threshold, best first (ties by slug); the fallback

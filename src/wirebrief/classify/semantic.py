@@ -58,6 +58,23 @@ class Head:
         """One row of probabilities (in :attr:`slugs` order) per report."""
         return softmax(self.logits(embeddings, masses) / self.temperature)
 
+    def rival_scores(
+        self, embeddings: NDArray[np.float32], masses: Sequence[Mapping[str, float]]
+    ) -> NDArray[np.float64]:
+        """Each slug's probability against its strongest rival, one row per report (in :attr:`slugs` order).
+
+        ``sigmoid((logit - strongest other logit) / temperature)``: the top slug scores at least 0.5 and
+        its margin over the runner-up sets how far above; another slug scores p / (p + p_top) in terms
+        of the softmax probabilities, so two slugs the report shares about equally both score near 0.5
+        (a story spanning two), where a softmax would split them below any threshold.
+        """
+        logits = self.logits(embeddings, masses) / self.temperature
+        order = np.sort(logits, axis=1)
+        best, second = order[:, -1:], order[:, -2:-1]
+        rival = np.where(logits >= best, second, best)
+        result: NDArray[np.float64] = 1.0 / (1.0 + np.exp(rival - logits))
+        return result
+
     def save(self, path: Path) -> None:
         np.savez_compressed(
             path,

@@ -44,10 +44,10 @@ BBC_TRAINING_SLUG: Mapping[str, str] = {
 SOURCE_WEIGHTS: Mapping[str, float] = {"taxonomy": 1.0, "neutral": 5.0, "bbc-tune": 1.0}
 """Sample weights. Few neutral texts are written, and they stand for every report that names no topic."""
 
-LEXICON_WEIGHT = 3.0
+LEXICON_WEIGHT = 2.0
 """Weight of ``ln(1 + mass)`` in a category's logit."""
 
-REGULARISATION_C = 10.0
+REGULARISATION_C = 1.0
 """Inverse regularisation strength of the embedding weights."""
 
 NEUTRAL_TEXTS: tuple[str, ...] = (
