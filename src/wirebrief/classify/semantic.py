@@ -6,8 +6,8 @@ a softmax over every slug (the fallback included) at ``temperature`` turns the l
 that sum to 1. The embedding carries paraphrases and words no lexicon lists; the lexicon mass, which
 only ever raises its own category, carries the precise cues. Both inputs are bounded whatever the
 text's length (a unit vector; the logarithm of a mass that grows slowly), and the temperature is fitted
-on held-out items of every length, so a top probability means about the same for a headline and a
-full article.
+on held-out items of every length, so a score means about the same for a headline and a full article.
+The classifier scores each slug against its strongest rival (:meth:`Head.rival_scores`).
 
 The weights are fitted by :mod:`wirebrief.classify.training` (scikit-learn, at build time only) and
 shipped as ``data/taxonomy/classify-head.npz``; running the head needs numpy alone.
