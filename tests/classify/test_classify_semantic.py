@@ -135,3 +135,20 @@ def test_lexicon_only_is_still_available() -> None:
     lexical = Classifier(Settings(), semantic=False)
     assert lexical.method == "keyword lexicons"
     assert lexical.classify(*POLLS[0])[0].slug != "sports"  # "racing" no longer lemmatises into "race"
+
+
+BBC = Path(__file__).resolve().parents[2] / ".." / "shared" / "eval" / "bbc-news" / "bbc_news.jsonl.gz"
+
+
+@pytest.mark.slow
+def test_the_shipped_head_is_rebuilt_exactly_from_its_sources(tmp_path: Path) -> None:
+    from wirebrief.classify.training import main
+
+    if not BBC.is_file():
+        pytest.skip(f"BBC News data not found at {BBC} (shared/ is absent)")
+    main(["--bbc", str(BBC), "--out", str(tmp_path / "head.npz")])
+    rebuilt, shipped = read_head(tmp_path / "head.npz"), bundled_head()
+    assert rebuilt.slugs == shipped.slugs and rebuilt.provenance == shipped.provenance
+    assert np.allclose(rebuilt.coef, shipped.coef, atol=1e-6)
+    assert np.allclose(rebuilt.intercept, shipped.intercept, atol=1e-6)
+    assert rebuilt.temperature == shipped.temperature
