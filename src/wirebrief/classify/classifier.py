@@ -3,8 +3,9 @@
 The default scorer (see ``docs/taxonomy.md`` for why and how it was measured) combines two signals in
 one calibrated head (:mod:`wirebrief.classify.semantic`): a static embedding of the report, so that
 paraphrases and words no lexicon lists still land in the right category, and the weighted keyword
-lexicon's masses, the precise cues. A category's score is its probability under the head; the
-fallback (``general-news``) is given when no topical category reaches the threshold.
+lexicon's masses, the precise cues. A category's score is its probability under the head against its
+strongest rival; the fallback (``general-news``) is given when the head ranks it above every topical
+category, or when none reaches the threshold.
 
 The lexicon alone is used when the taxonomy is not the bundled one (the head's weights are per slug)
 or when ``semantic=False``. Each category's *mass* is the sum, over its keywords found in the report, of
