@@ -1,14 +1,21 @@
 """Score a report against every taxonomy category, and a story from its reports' scores.
 
-The default scorer is a weighted keyword lexicon (see ``docs/taxonomy.md`` for why and how it was
-measured). Each category's *mass* is the sum, over its keywords found in the report, of
+The default scorer (see ``docs/taxonomy.md`` for why and how it was measured) combines two signals in
+one calibrated head (:mod:`wirebrief.classify.semantic`): a static embedding of the report, so that
+paraphrases and words no lexicon lists still land in the right category, and the weighted keyword
+lexicon's masses, the precise cues. A category's score is its probability under the head against its
+strongest rival; the fallback (``general-news``) is given when the head ranks it above every topical
+category, or when none reaches the threshold.
+
+The lexicon alone is used when the taxonomy is not the bundled one (the head's weights are per slug)
+or when ``semantic=False``. Each category's *mass* is the sum, over its keywords found in the report, of
 
     weight x (1 + ln(occurrences in the body)) + title_weight x weight   (the second term if in the title)
 
 so repetition counts, but with diminishing returns, and a keyword in the headline counts extra. The
 strongest category's mass sets the confidence ``1 - exp(-mass / saturation)``; every category's score is
-that confidence times its mass relative to the strongest. A report that names few topic words thus gets
-low scores everywhere and falls back to ``general-news``.
+that confidence times its mass relative to the strongest (the lexicon-only score). A report that names
+few topic words thus gets low scores everywhere and falls back to ``general-news``.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from dataclasses import dataclass
 import simplemma
 
 from wirebrief.classify.lexicon import Hit, Lexicon, tokenize
+from wirebrief.classify.semantic import Head, bundled_head
 from wirebrief.classify.taxonomy import Category, Taxonomy, load_taxonomy
 from wirebrief.records import CategoryScore
 from wirebrief.settings import Settings
@@ -78,15 +86,34 @@ def _round(value: float) -> float:
     return round(min(1.0, max(0.0, value)), SCORE_DIGITS)
 
 
-class Classifier:
-    """Scores reports against the taxonomy; deterministic, offline, no model to load by default."""
+SEMANTIC_EVIDENCE = "close in meaning to the category's definition and examples"
+"""Evidence of a category given by the embedding alone (no keyword of it in the report)."""
 
-    def __init__(self, settings: Settings, *, taxonomy: Taxonomy | None = None) -> None:
+
+class Classifier:
+    """Scores reports against the taxonomy; deterministic and offline. The static embedding and the head
+    are loaded once per process, on the first report (numpy only, no torch)."""
+
+    def __init__(
+        self, settings: Settings, *, taxonomy: Taxonomy | None = None, semantic: bool = True
+    ) -> None:
         self.settings = settings
         self.taxonomy = taxonomy if taxonomy is not None else load_taxonomy(self.settings.taxonomy_file)
         self.threshold = self.settings.classify_threshold
         self.lexicon = Lexicon({c.slug: c.keywords for c in self.taxonomy.categories})
         self._categories = {c.slug: c for c in self.taxonomy.categories}
+        self.semantic = semantic and self.taxonomy.slugs == bundled_head().slugs
+
+    @property
+    def method(self) -> str:
+        """What scores the reports, in words (for eval and bench output)."""
+        return (
+            "static embedding + keyword lexicons (calibrated head)" if self.semantic else "keyword lexicons"
+        )
+
+    def lexicon_masses(self, title: str, text: str) -> dict[str, float]:
+        """Each category's keyword mass in a report (0 where none of its keywords occurs)."""
+        return dict(self._analyse(title, text).masses)
 
     # ------------------------------------------------------------------------------------ scoring
 
@@ -151,19 +178,36 @@ class Classifier:
         )
 
     def _score(self, category: Category, score: float, terms: Sequence[TermEvidence]) -> CategoryScore:
-        evidence = tuple(t.term for t in terms[:EVIDENCE_TERMS])
+        evidence = tuple(t.term for t in terms[:EVIDENCE_TERMS]) or (SEMANTIC_EVIDENCE,)
         return CategoryScore(category.slug, category.label, _round(score), category.iptc, evidence)
+
+    def _semantic_scores(self, title: str, text: str, analysis: _Analysis) -> dict[str, float]:
+        from wirebrief.classify.embedding import load_embedder
+
+        joined = f"{title}\n{text}".strip()
+        if not joined:
+            return dict.fromkeys(analysis.masses, 0.0)
+        head: Head = bundled_head()
+        embedding = load_embedder().embed([joined])
+        return dict(zip(head.slugs, head.rival_scores(embedding, [analysis.masses])[0].tolist(), strict=True))
 
     def classify(self, title: str, text: str) -> tuple[CategoryScore, ...]:
         """Every category scoring at least the threshold, best first (ties by slug); the fallback
         category alone when none does."""
         analysis = self._analyse(title, text)
-        raw = self._raw_scores(analysis)
+        raw = self._semantic_scores(title, text, analysis) if self.semantic else self._raw_scores(analysis)
         fallback = self.taxonomy.fallback
         ranked = sorted(
             ((slug, _round(score)) for slug, score in raw.items() if slug != fallback),
             key=lambda item: (-item[1], item[0]),
         )
+        if ranked and raw.get(fallback, 0.0) >= ranked[0][1] > 0.0:
+            # The head finds the report more like one that names no topic than like any category.
+            category = self.taxonomy.fallback_category
+            reason = f"reads as general news; strongest category was {ranked[0][0]} at {ranked[0][1]:.2f}"
+            return (
+                CategoryScore(category.slug, category.label, _round(raw[fallback]), category.iptc, (reason,)),
+            )
         passed = [(slug, score) for slug, score in ranked if score >= self.threshold and score > 0.0]
         if not passed:
             return (self._fallback(ranked[0] if ranked else None),)
