@@ -469,7 +469,7 @@ def resolve_story_id(store: Store, prefix: str) -> str:
     if len(found) > 1:
         shown = ", ".join(found[:5]) + (", …" if len(found) > 5 else "")
         raise NotFoundError(f"story id prefix {prefix} is ambiguous: {shown}")
-    return found[0]
+    return str(found[0])
 
 
 __all__ = [

@@ -1,0 +1,57 @@
+"""What the read side of the web app shares between requests: one read-only use of the store.
+
+Routes run on FastAPI's thread pool. The :class:`~wirebrief.store.Store` is used here for reads only
+(each read takes its own pooled connection), and the read model is refreshed from new briefs at most
+once per ``REFRESH_EVERY_S`` under a lock, on a connection of its own (store/queries.py).
+"""
+
+from __future__ import annotations
+
+import hmac
+import threading
+import time
+from typing import Final
+
+from wirebrief.settings import Settings
+from wirebrief.store import Store, queries
+
+REFRESH_EVERY_S: Final = 2.0
+
+
+class WebState:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._store: Store | None = None
+        self._checked_at = 0.0
+
+    @property
+    def store(self) -> Store:
+        """The store, opened on first use, with its read model brought up to date now and then."""
+        with self._lock:
+            if self._store is None:
+                self._store = Store.open(self.settings.resolved_database_url)
+            store = self._store
+            now = time.monotonic()
+            if now - self._checked_at >= REFRESH_EVERY_S:
+                self._checked_at = now
+                if queries.newest_brief_id(store) != queries.read_model_mark(store):
+                    queries.refresh_read_model(store)
+            return store
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+
+def token_matches(given: str | None, expected: str) -> bool:
+    """Constant-time comparison of a token from a request with the configured one."""
+    if given is None:
+        return False
+    try:
+        given_bytes = given.strip().encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return hmac.compare_digest(given_bytes, expected.strip().encode("utf-8"))
