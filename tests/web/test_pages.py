@@ -132,3 +132,12 @@ def test_the_api_docs_are_served_from_the_package(site: Site) -> None:
     assert page.cssselect("a[href='/openapi.json']")
     assert any("/api/v1/stories" in h.text_content() for h in page.cssselect("h2"))
     assert all(not s.get("src", "").startswith("http") for s in page.cssselect("script, link"))
+
+
+def test_a_submitted_form_with_empty_fields_filters_nothing(site: Site) -> None:
+    base, _ = site
+    everything = _page(base, "/").cssselect("li.story")
+    empty = "/?q=&category=&country=&since=&until=&min_sources=&advisory_level="
+    assert len(_page(base, empty).cssselect("li.story")) == len(everything)
+    bad = httpx.get(f"{base}/?min_sources=many", timeout=30)
+    assert bad.status_code == 400 and "min_sources: &#39;many&#39; is not a whole number" in bad.text

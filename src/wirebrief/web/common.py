@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request, Response
 
+from wirebrief.errors import InputError
 from wirebrief.store.queries import Cursor, StoryFilters, StorySummary
 
 
@@ -46,6 +47,29 @@ def make_filters(
         advisory_level=advisory_level,
         q=clean(q),
     )
+
+
+def form_int(name: str, value: str | None, low: int, high: int) -> int | None:
+    """A number from a form field: empty is no filter; anything else must be a whole number in range."""
+    if value is None or not value.strip():
+        return None
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise InputError(name, f"{value[:40]!r} is not a whole number") from None
+    if not low <= number <= high:
+        raise InputError(name, f"{number} is out of range; use {low} to {high}")
+    return number
+
+
+def form_time(name: str, value: str | None) -> datetime | None:
+    """A date or date and time from a form field (ISO 8601, UTC when no offset); empty is no filter."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return aware(datetime.fromisoformat(value.strip()))
+    except ValueError:
+        raise InputError(name, f"{value[:40]!r} is not a date (use YYYY-MM-DD)") from None
 
 
 def decode_cursor(cursor: str | None) -> Cursor | None:

@@ -6,7 +6,6 @@ j/k keys to move between stories. Templates are autoescaped and report text is n
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,7 +19,7 @@ from wirebrief.publish.changes import choose_versions, load_brief_changes
 from wirebrief.publish.html import export_css, make_environment
 from wirebrief.publish.sources import load_source_index
 from wirebrief.store import queries
-from wirebrief.web.common import decode_cursor, make_filters, page_url
+from wirebrief.web.common import decode_cursor, form_int, form_time, make_filters, page_url
 from wirebrief.web.state import WebState
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -76,21 +75,22 @@ def pages_router(state: WebState) -> APIRouter:
         category: str | None = None,
         country: str | None = None,
         entity: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        min_sources: Annotated[int | None, Query(ge=1, le=10_000)] = None,
-        advisory_level: Annotated[int | None, Query(ge=1, le=4)] = None,
+        since: str | None = None,
+        until: str | None = None,
+        min_sources: str | None = None,
+        advisory_level: str | None = None,
         q: Annotated[str | None, Query(max_length=500)] = None,
         cursor: Annotated[str | None, Query(max_length=500)] = None,
     ) -> HTMLResponse:
+        # A submitted form sends every field, the empty ones as "": those filter nothing.
         filters = make_filters(
             category=category,
             country=country,
             entity=entity,
-            since=since,
-            until=until,
-            min_sources=min_sources,
-            advisory_level=advisory_level,
+            since=form_time("since", since),
+            until=form_time("until", until),
+            min_sources=form_int("min_sources", min_sources, 1, 10_000),
+            advisory_level=form_int("advisory_level", advisory_level, 1, 4),
             q=q,
         )
         return story_list(
