@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 from push_server import push_settings, running_server
-from sample_site import build_site
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
+from sample_site import build_site
 from wirebrief.settings import Settings
 
 
@@ -34,11 +34,6 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., tuple[str, Settings]]]:
 # --- the sample site, built once per session (running the pipeline costs several seconds of CPU)
 
 SITE_BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)]
-
-
-@pytest.fixture(scope="session")
-def site_settings_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return build_site(tmp_path_factory.mktemp("site-sqlite"))
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from wirebrief.pipeline import run
 from wirebrief.samples import sample_dir
 from wirebrief.settings import Settings
 
-HOSTILE_FEEDS = Path(__file__).parent / "data" / "hostile"
+HOSTILE_FEEDS = Path(__file__).parent / "web" / "data" / "hostile"
 
 
 def build_site(data_dir: Path, database_url: str | None = None, **overrides: object) -> Settings:
