@@ -113,7 +113,7 @@ class Settings(BaseSettings):
     push_token: SecretStr | None = Field(
         None,
         description="Bearer token a client must send to POST /api/v1/articles; without one `wirebrief "
-        "serve` refuses to start. Set it in the environment, not in a shared file.",
+        "serve` runs read-only (push is off). Set it in the environment, not in a shared file.",
     )
     serve_host: str = Field("127.0.0.1", description="Address `wirebrief serve` listens on.")
     serve_port: int = Field(8765, ge=1, le=65_535, description="TCP port `wirebrief serve` listens on.")
