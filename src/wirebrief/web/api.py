@@ -175,7 +175,8 @@ def api_router(state: WebState) -> APIRouter:
         return _answer(request, data)
 
     def facet_answer(request: Request, facet: str) -> Response:
-        items = [plain(v) for v in queries.facet_values(state.store, facet)]
+        values = state.cached(facet, lambda store: queries.facet_values(store, facet))
+        items = [plain(v) for v in values]
         return _answer(request, {"items": items})
 
     @router.get("/categories", summary="Categories with their number of stories")

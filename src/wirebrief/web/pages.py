@@ -98,8 +98,8 @@ def pages_router(state: WebState) -> APIRouter:
             filters,
             cursor,
             "/",
-            categories=queries.facet_values(state.store, "category"),
-            countries=queries.facet_values(state.store, "country"),
+            categories=state.cached("category", lambda store: queries.facet_values(store, "category")),
+            countries=state.cached("country", lambda store: queries.facet_values(store, "country")),
         )
 
     @router.get("/stories/{story_id}", response_class=HTMLResponse)

@@ -10,12 +10,14 @@ from __future__ import annotations
 import hmac
 import threading
 import time
-from typing import Final
+from collections.abc import Callable
+from typing import Final, TypeVar, cast
 
 from wirebrief.settings import Settings
 from wirebrief.store import Store, queries
 
 REFRESH_EVERY_S: Final = 2.0
+T = TypeVar("T")
 
 
 class WebState:
@@ -24,6 +26,8 @@ class WebState:
         self._lock = threading.Lock()
         self._store: Store | None = None
         self._checked_at = 0.0
+        self._mark = -1  # the read model's mark when last checked: cached answers are valid for it
+        self._cache: dict[str, tuple[int, object]] = {}
 
     @property
     def store(self) -> Store:
@@ -37,7 +41,22 @@ class WebState:
                 self._checked_at = now
                 if queries.newest_brief_id(store) != queries.read_model_mark(store):
                     queries.refresh_read_model(store)
+                self._mark = queries.read_model_mark(store)
             return store
+
+    def cached(self, key: str, compute: Callable[[Store], T]) -> T:
+        """``compute(store)``, reused until the read model takes in a new brief (facet counts: a GROUP
+        BY over every story would otherwise run on each list page)."""
+        store = self.store
+        with self._lock:
+            found = self._cache.get(key)
+            if found is not None and found[0] == self._mark:
+                return cast(T, found[1])
+            mark = self._mark
+        value = compute(store)
+        with self._lock:
+            self._cache[key] = (mark, value)
+        return value
 
     def close(self) -> None:
         with self._lock:
