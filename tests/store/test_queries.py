@@ -30,7 +30,8 @@ def test_the_read_model_takes_in_every_newest_brief_once(site_store: Store) -> N
     assert queries.refresh_read_model(site_store) == 0  # nothing new: nothing done
     assert queries.read_model_mark(site_store) == queries.newest_brief_id(site_store)
     page = queries.list_stories(site_store, limit=200)
-    briefs = {b.story_id: b for b in site_store.latest_briefs()}
+    current = {s.id for s in site_store.stories()}
+    briefs = {b.story_id: b for b in site_store.latest_briefs() if b.story_id in current}
     assert {s.story_id for s in page.items} == set(briefs)
     for summary in page.items:
         brief = briefs[summary.story_id]
@@ -54,7 +55,10 @@ def test_a_new_version_replaces_the_story_row_and_its_search_document(site_store
     assert queries.story_summary(site_store, story_id).version == 2  # type: ignore[union-attr]
     found = queries.list_stories(site_store, queries.StoryFilters(q="korvath")).items
     assert [s.story_id for s in found] == [story_id]
-    assert len(queries.list_stories(site_store, limit=200).items) == len(site_store.latest_briefs())
+    assert story_id in {s.story_id for s in queries.list_stories(site_store, limit=200).items}
+    assert len(queries.list_stories(site_store, limit=200).items) == len(
+        {b.story_id for b in site_store.latest_briefs()} & {s.id for s in site_store.stories()}
+    )
 
 
 def test_keyset_pages_do_not_shift_when_a_newer_story_arrives(site_store: Store) -> None:
@@ -113,3 +117,19 @@ def test_a_unique_prefix_resolves_and_others_are_refused(site_store: Store) -> N
 def test_a_page_size_out_of_range_is_refused(site_store: Store) -> None:
     with pytest.raises(InputError, match="limit"):
         queries.list_stories(site_store, limit=0)
+
+
+def test_a_retired_story_leaves_the_lists_and_the_counts(site_store: Store) -> None:
+    from sqlalchemy import update
+
+    from wirebrief.store import schema
+
+    queries.refresh_read_model(site_store)
+    before = queries.list_stories(site_store, limit=200).items
+    gone = before[0]
+    with site_store.transaction(), site_store._writing() as connection:
+        connection.execute(update(schema.stories).where(schema.stories.c.id == gone.story_id).values(active=False))
+    after = queries.list_stories(site_store, limit=200).items
+    assert [s.story_id for s in after] == [s.story_id for s in before[1:]]
+    counts = {v.value: v.stories for v in queries.facet_values(site_store, "category")}
+    assert sum(counts.values()) == sum(len(s.categories) for s in after)

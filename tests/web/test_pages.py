@@ -64,7 +64,7 @@ def test_the_story_page_has_the_six_parts_and_citations_that_open_in_place(site:
     brief = httpx.get(f"{base}/api/v1/stories/{story['story_id']}/brief", timeout=30).json()
     page = _page(base, f"/stories/{story['story_id']}")
     assert page.cssselect("h1.title")[0].text_content().startswith(brief["event_title"]["text"])
-    assert brief["headline"]["text"] in page.cssselect("p.headline")[0].text_content()
+    assert brief["headline"]["text"] in page.cssselect("article .headline")[0].text_content()
     headings = [h.text_content() for h in page.cssselect("h2")]
     for heading in ("Key Insights from Enrichment Data", "Categories", "Reports", "Versions"):
         assert any(h.startswith(heading) for h in headings), heading

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Select, and_, delete, exists, false, func, insert, or_, select, update
 
 from wirebrief.errors import InputError, NotFoundError
 from wirebrief.records import Entity, Fact
@@ -314,6 +314,12 @@ def _index_stories(connection: Connection, rows: Sequence[Any]) -> None:
 # --------------------------------------------------------------------------------------- lists
 
 
+def _retired() -> Select[tuple[str]]:
+    # Few stories are retired: a small set SQLite and PostgreSQL compute once per query, where a join
+    # with every current story made SQLite drop the (as_of, story_id) index scan (70 ms at 20k stories).
+    return select(t.stories.c.id).where(t.stories.c.active == false())
+
+
 def _summary(row: Any) -> StorySummary:
     return StorySummary(
         story_id=row.story_id,
@@ -332,14 +338,25 @@ def _summary(row: Any) -> StorySummary:
 def list_stories(
     store: Store, filters: StoryFilters = StoryFilters(), *, limit: int = 50, after: Cursor | None = None
 ) -> StoryPage:
-    """Stories with a brief, newest brief first (ties by story id), narrowed by ``filters``."""
+    """Current stories with a brief, newest brief first (ties by story id), narrowed by ``filters``."""
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise InputError("limit", f"{limit} is out of range; use 1 to {MAX_PAGE_SIZE}")
     index, facets = t.story_index, t.story_facets
-    query = select(index)
+    # A retired story (its reports all went to other stories) keeps its page but leaves the lists.
+    query = select(index).where(index.c.story_id.not_in(_retired()))
     for facet in FACETS:
         value = getattr(filters, facet)
-        if value:
+        if not value:
+            continue
+        if filters.q:
+            # With a search the matching documents drive the query and each is checked by its primary
+            # key: given two IN lists, SQLite probed story_index for every pair of them (36 s at 20k).
+            query = query.where(
+                exists().where(
+                    facets.c.story_id == index.c.story_id, facets.c.facet == facet, facets.c.value == value
+                )
+            )
+        else:
             query = query.where(
                 index.c.story_id.in_(
                     select(facets.c.story_id).where(facets.c.facet == facet, facets.c.value == value)
@@ -386,7 +403,7 @@ def facet_values(store: Store, facet: str, limit: int = 500) -> list[FacetValue]
     with _reading(store) as connection:
         rows = connection.execute(
             select(facets.c.value, count)
-            .where(facets.c.facet == facet)
+            .where(facets.c.facet == facet, facets.c.story_id.not_in(_retired()))
             .group_by(facets.c.value)
             .order_by(count.desc(), facets.c.value)
             .limit(limit)
