@@ -128,7 +128,9 @@ def test_a_retired_story_leaves_the_lists_and_the_counts(site_store: Store) -> N
     before = queries.list_stories(site_store, limit=200).items
     gone = before[0]
     with site_store.transaction(), site_store._writing() as connection:
-        connection.execute(update(schema.stories).where(schema.stories.c.id == gone.story_id).values(active=False))
+        connection.execute(
+            update(schema.stories).where(schema.stories.c.id == gone.story_id).values(active=False)
+        )
     after = queries.list_stories(site_store, limit=200).items
     assert [s.story_id for s in after] == [s.story_id for s in before[1:]]
     counts = {v.value: v.stories for v in queries.facet_values(site_store, "category")}

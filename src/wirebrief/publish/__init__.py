@@ -29,7 +29,7 @@ from wirebrief.records import (
 )
 
 ExportFormat = Literal["md", "json", "text", "html"]
-FORMATS: tuple[ExportFormat, ...] = ("md", "json", "text", "html")
+FORMATS: tuple[ExportFormat, ...] = ("md", "json", "text")  # the default set; "html" on request
 SUFFIX = {"md": ".md", "json": ".json", "text": ".txt", "html": ".html"}
 
 

@@ -107,7 +107,7 @@ def _install_security_headers(app: FastAPI) -> None:
         response = await call_next(request)
         response.headers.setdefault(
             "Content-Security-Policy",
-            f"default-src 'none'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; img-src 'self' data:; "
+            f"default-src 'none'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; img-src 'self'; "
             "form-action 'self'; connect-src 'self'; frame-ancestors 'none'; object-src 'none'; "
             "base-uri 'self'",
         )

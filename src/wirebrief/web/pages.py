@@ -178,6 +178,11 @@ def pages_router(state: WebState) -> APIRouter:
             request, "sources.html", watched=state.store.sources(), outlets=queries.outlets(state.store)
         )
 
+    @router.get("/favicon.ico")
+    def favicon() -> Response:
+        # Browsers ask for it on every site; "no content" rather than a 404 in their console.
+        return Response(status_code=204)
+
     @router.get("/brief.css")
     def brief_css() -> Response:
         # The brief's own look, shared with the standalone HTML export.
