@@ -1,0 +1,33 @@
+"""Who may read: open by default; with web_read_token, the API needs it as a bearer token."""
+
+from __future__ import annotations
+
+import httpx
+from push_server import running_server
+from pydantic import SecretStr
+
+from wirebrief.settings import Settings
+
+READ_TOKEN = "read-token-0123456789abcdef"
+
+
+def test_reads_are_open_without_a_read_token(sqlite_site: tuple[str, Settings]) -> None:
+    base, _ = sqlite_site
+    assert httpx.get(f"{base}/api/v1/stories", timeout=30).status_code == 200
+
+
+def test_a_read_token_gates_the_api(site_settings_sqlite: Settings) -> None:
+    settings = site_settings_sqlite.model_copy(update={"web_read_token": SecretStr(READ_TOKEN)})
+    with running_server(settings) as base:
+        for path in ("/api/v1/stories", "/api/v1/categories", "/api/v1/sources"):
+            refused = httpx.get(base + path, timeout=30)
+            assert refused.status_code == 401
+            assert refused.headers["www-authenticate"] == "Bearer"
+            assert refused.json()["error"] == "unauthorised"
+            wrong = httpx.get(base + path, headers={"Authorization": "Bearer " + READ_TOKEN[:-1]}, timeout=30)
+            assert wrong.status_code == 401
+            assert READ_TOKEN not in wrong.text
+            allowed = httpx.get(base + path, headers={"Authorization": f"Bearer {READ_TOKEN}"}, timeout=30)
+            assert allowed.status_code == 200
+        # The token gates the API only: pages are as configured (open here).
+        assert httpx.get(f"{base}/", timeout=30).status_code == 200
