@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
+from pathlib import Path
+
 import httpx
 from push_server import running_server
 from pydantic import SecretStr
@@ -31,3 +35,19 @@ def test_a_read_token_gates_the_api(site_settings_sqlite: Settings) -> None:
             assert allowed.status_code == 200
         # The token gates the API only: pages are as configured (open here).
         assert httpx.get(f"{base}/", timeout=30).status_code == 200
+
+
+def test_a_read_only_database_is_served_as_it_is(site_settings_sqlite: Settings, tmp_path: Path) -> None:
+    source = site_settings_sqlite.resolved_database_url.removeprefix("sqlite:///")
+    copy = tmp_path / "wirebrief.db"
+    shutil.copy(source, copy)
+    with sqlite3.connect(copy) as connection:  # forget the read model, so the server must rebuild it
+        connection.execute("DELETE FROM read_model_state")
+        connection.execute("DELETE FROM story_index")
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///file:{copy}?mode=ro&uri=true")
+    with running_server(settings) as base:
+        answer = httpx.get(f"{base}/api/v1/stories", timeout=30)
+        page = httpx.get(f"{base}/", timeout=30)
+    # It cannot write the read model: the list is empty rather than an error, and pages still answer.
+    assert answer.status_code == 200 and answer.json()["items"] == []
+    assert page.status_code == 200

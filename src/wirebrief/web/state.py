@@ -8,16 +8,19 @@ once per ``REFRESH_EVERY_S`` under a lock, on a connection of its own (store/que
 from __future__ import annotations
 
 import hmac
+import logging
 import threading
 import time
 from collections.abc import Callable
 from typing import Final, TypeVar, cast
 
+from wirebrief.errors import StorageError
 from wirebrief.settings import Settings
 from wirebrief.store import Store, queries
 
 REFRESH_EVERY_S: Final = 2.0
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class WebState:
@@ -40,7 +43,11 @@ class WebState:
             if now - self._checked_at >= REFRESH_EVERY_S:
                 self._checked_at = now
                 if queries.newest_brief_id(store) != queries.read_model_mark(store):
-                    queries.refresh_read_model(store)
+                    try:
+                        queries.refresh_read_model(store)
+                    except StorageError as error:
+                        # A read-only or busy database: serve what the read model holds, try again later.
+                        log.warning("the story list could not take in new briefs: %s", error)
                 self._mark = queries.read_model_mark(store)
             return store
 
