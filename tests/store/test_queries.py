@@ -135,3 +135,13 @@ def test_a_retired_story_leaves_the_lists_and_the_counts(site_store: Store) -> N
     assert [s.story_id for s in after] == [s.story_id for s in before[1:]]
     counts = {v.value: v.stories for v in queries.facet_values(site_store, "category")}
     assert sum(counts.values()) == sum(len(s.categories) for s in after)
+
+
+def test_search_covers_the_reports_text_not_only_the_brief(site_store: Store) -> None:
+    queries.refresh_read_model(site_store)
+    # A phrase of the Velmora reports that no brief sentence carries (the hostile feeds' warning link).
+    velmora = queries.list_stories(site_store, queries.StoryFilters(q="velmora")).items
+    brief = site_store.latest_brief(velmora[0].story_id)
+    assert brief is not None and "Read the warning" not in " ".join(s.text for s in brief.sentences)
+    found = queries.list_stories(site_store, queries.StoryFilters(q='"read the warning"')).items
+    assert [s.story_id for s in found] == [velmora[0].story_id]

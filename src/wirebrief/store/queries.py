@@ -32,6 +32,9 @@ MAX_PAGE_SIZE = 200
 _STATE = "stories"
 ADVISORY_PREDICATE = "travel_advisory_level"
 FACETS = ("category", "country", "entity")
+# Characters of each report's text that search covers (its lead, where what it is about is said): the
+# index grows with the reports, not with their full length.
+REPORT_TEXT_INDEXED = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,11 +244,16 @@ def _index_stories(connection: Connection, rows: Sequence[Any]) -> None:
     members = t.story_members
     titles: dict[str, list[str]] = defaultdict(list)
     for member in connection.execute(
-        select(members.c.story_id, t.articles.c.title, t.articles.c.outlet)
+        select(
+            members.c.story_id,
+            t.articles.c.title,
+            t.articles.c.outlet,
+            func.substr(t.articles.c.text, 1, REPORT_TEXT_INDEXED).label("text"),
+        )
         .join(t.articles, t.articles.c.id == members.c.article_id)
         .where(members.c.story_id.in_(story_ids))
     ):
-        titles[member.story_id].append(f"{member.title} {member.outlet}")
+        titles[member.story_id].append(f"{member.title} {member.outlet} {member.text}")
     entity_ids: dict[str, set[str]] = defaultdict(set)
     for mention in connection.execute(
         select(members.c.story_id, t.mentions.c.entity_id)

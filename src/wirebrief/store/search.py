@@ -1,13 +1,14 @@
 """Full-text search over the story read model: SQLite FTS5, or PostgreSQL text search.
 
-Each story of ``story_index`` has one document, keyed by its ``doc_id``: the brief's sentences and the
-titles of its reports. SQLite keeps it in the FTS5 table ``story_search`` (rowid = doc_id); PostgreSQL
-in ``story_search(doc_id, body tsvector)`` with a GIN index, using the ``simple`` configuration (no
+Each story of ``story_index`` has one document, keyed by its ``doc_id``: the brief's sentences and, of
+each of its reports, the title, the outlet and the first ``queries.REPORT_TEXT_INDEXED`` characters.
+SQLite keeps it in the FTS5 table ``story_search`` (rowid = doc_id); PostgreSQL in
+``story_search(doc_id, body tsvector)`` with a GIN index, using the ``simple`` configuration (no
 stemming: the reports come in many languages).
 
-A query is taken as words, all of which must occur (prefix match on the last one as the user types);
-a phrase in double quotes must occur as written. What a user types never reaches the engine's query
-syntax: every word is quoted, so ``AND``, ``NEAR(`` or ``*`` are plain words.
+A query is taken as words, all of which must occur; a phrase in double quotes must occur as written.
+What a user types never reaches the engine's query syntax: every word is quoted, so ``AND``, ``NEAR(``
+or ``*`` are plain words.
 """
 
 from __future__ import annotations
