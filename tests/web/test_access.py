@@ -51,3 +51,22 @@ def test_a_read_only_database_is_served_as_it_is(site_settings_sqlite: Settings,
     # It cannot write the read model: the list is empty rather than an error, and pages still answer.
     assert answer.status_code == 200 and answer.json()["items"] == []
     assert page.status_code == 200
+
+
+def test_feed_tokens_are_redacted_from_the_access_log() -> None:
+    import logging
+
+    from wirebrief.web.app import RedactTokens
+
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/feeds/stories.atom?category=sports&token=secret-feed-token", "1.1", 200),
+        None,
+    )
+    assert RedactTokens().filter(record)
+    assert "secret-feed-token" not in record.getMessage()
+    assert "/feeds/stories.atom?category=sports&token=[redacted]" in record.getMessage()

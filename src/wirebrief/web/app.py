@@ -9,6 +9,7 @@ Content-Security-Policy with a per-request nonce (no outside asset, no inline sc
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -117,6 +118,27 @@ def _install_security_headers(app: FastAPI) -> None:
         return response
 
 
+_TOKEN_IN_QUERY = re.compile(r"([?&]token=)[^&\s]*")
+
+
+class RedactTokens(logging.Filter):
+    """Keeps private feed tokens (``?token=``) out of uvicorn's access log: a token is never logged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _TOKEN_IN_QUERY.sub(r"\1[redacted]", arg) if isinstance(arg, str) else arg
+                for arg in record.args
+            )
+        return True
+
+
+def _redact_access_log() -> None:
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactTokens) for f in access.filters):
+        access.addFilter(RedactTokens())
+
+
 def create_app(settings: Settings) -> FastAPI:
     """The application with every router mounted.
 
@@ -124,6 +146,7 @@ def create_app(settings: Settings) -> FastAPI:
     ``MIN_TOKEN_LENGTH`` is a :class:`~wirebrief.errors.ConfigError`, as is a bad ``ingest_field_map``.
     """
     state = WebState(settings)
+    _redact_access_log()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
