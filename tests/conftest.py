@@ -20,6 +20,7 @@ from wirebrief.records import (
     StoryBundle,
     content_hash,
 )
+from wirebrief.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"
@@ -112,3 +113,12 @@ def bundle() -> StoryBundle:
         # As the classifier files it: the article folds a travel advisory in only for such a story.
         categories=(CategoryScore("war-and-conflicts", "War and conflicts", 0.7),),
     )
+
+
+@pytest.fixture(scope="session")
+def site_settings_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The sample news and two hostile feeds run through the pipeline once per session into SQLite
+    (tests/sample_site.py); the web and CLI reading tests share it and must not change it."""
+    from sample_site import build_site
+
+    return build_site(tmp_path_factory.mktemp("site-sqlite"))

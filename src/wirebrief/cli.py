@@ -53,7 +53,7 @@ _hide_flag_value_types()
 out = Console()
 err = Console(stderr=True)
 
-FORMAT_CHOICES = ("md", "json", "text")
+FORMAT_CHOICES = ("md", "json", "text", "html")
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -239,6 +239,10 @@ def stories(
         list[str] | None,
         typer.Option("--category", help="Only stories with this category slug (repeat for any of several)."),
     ] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print one JSON object per story (JSON lines) instead of the table."),
+    ] = False,
 ) -> None:
     """List stored stories with their report counts, categories and latest brief version."""
     from wirebrief.classify import load_taxonomy
@@ -253,14 +257,30 @@ def stories(
         raise InputError("--category", f"unknown slug {', '.join(unknown)} (see docs/taxonomy.md)")
     with Store.open(settings.resolved_database_url) as store:
         table = Table(title="stories" + (f" in {', '.join(sorted(wanted))}" if wanted else ""))
-        for column in ("story", "reports", "first seen", "last seen", "brief", "categories", "title"):
+        # Ids are what `show` and `export` take: never cut or wrapped, whatever the terminal width.
+        table.add_column("story", no_wrap=True, min_width=18)
+        for column in ("reports", "first seen", "last seen", "brief", "categories", "title"):
             table.add_column(column)
+        lines: list[dict[str, Any]] = []
         for story in sorted(store.stories(), key=lambda s: (s.first_seen, s.id)):
             scores = store.categories(story.id)
             if wanted and not wanted & {c.slug for c in scores}:
                 continue
             brief = store.latest_brief(story.id)
             first = store.article(story.article_ids[0]) if story.article_ids else None
+            if as_json:
+                lines.append(
+                    {
+                        "story_id": story.id,
+                        "reports": len(story.article_ids),
+                        "first_seen": story.first_seen.isoformat(),
+                        "last_seen": story.last_seen.isoformat(),
+                        "brief_version": brief.version if brief else None,
+                        "categories": [{"slug": c.slug, "score": round(c.score, 4)} for c in scores],
+                        "title": brief.title if brief else (first.title if first else ""),
+                    }
+                )
+                continue
             table.add_row(
                 story.id,
                 str(len(story.article_ids)),
@@ -270,52 +290,53 @@ def stories(
                 ", ".join(f"{c.slug} {c.score:.2f}" for c in scores[:3]),
                 brief.title if brief else (first.title if first else ""),
             )
-        out.print(table)
+    if as_json:
+        import json
+
+        for line in lines:
+            sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+        return
+    out.print(table)
 
 
 def _load_brief(settings: Settings, story_id: str, version: int | None) -> tuple[Any, Any]:
-    from wirebrief.publish import SourceIndex
-    from wirebrief.records import ReportSentence
+    from wirebrief.publish.sources import load_source_index
     from wirebrief.store import Store
+    from wirebrief.store.queries import resolve_story_id
 
     with Store.open(settings.resolved_database_url) as store:
+        story_id = resolve_story_id(store, story_id)  # a unique prefix of an id will do
         brief = store.latest_brief(story_id) if version is None else store.brief(story_id, version)
         if brief is None:
-            known = store.story(story_id) is not None
-            what = f"story {story_id} has no brief" if known else f"no story with id {story_id}"
             raise NotFoundError(
-                what + (f" version {version}" if version else "") + " (see `wirebrief stories`)"
+                f"story {story_id} has no brief"
+                + (f" version {version}" if version else "")
+                + " (see `wirebrief stories`)"
             )
-        article_ids = {
-            c.ref.split("#")[0] for s in brief.sentences for c in s.citations if c.kind == "sentence"
-        }
-        articles = {a.id: a for a in store.articles(sorted(article_ids))}
-        sentences = {}
-        for article_id in article_ids:
-            extraction = store.extraction(article_id)
-            if extraction is not None:
-                sentences.update({s.id: s for s in extraction.sentences})
-            if article_id in articles:
-                title = ReportSentence.title_of(articles[article_id])
-                sentences[title.id] = title
-        fact_ids = sorted({c.ref for s in brief.sentences for c in s.citations if c.kind == "fact"})
-        facts = {f.id: f for f in store.facts(fact_ids)}
-        return brief, SourceIndex(sentences, articles, facts)
+        return brief, load_source_index(store, brief)
 
 
 @app.command()
 def show(
     ctx: typer.Context,
-    story: Annotated[str, typer.Argument(help="Story id (from `wirebrief stories`).")],
+    story: Annotated[
+        str, typer.Argument(help="Story id or a unique prefix of one (from `wirebrief stories`).")
+    ],
     version: Annotated[int | None, typer.Option(help="Brief version; default the latest.")] = None,
     support: Annotated[
         bool, typer.Option("--support", help="Also list sentences the verifier dropped.")
     ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the brief as JSON (the `export --format json` body).")
+    ] = False,
 ) -> None:
     """Print a story's brief as plain text."""
-    from wirebrief.publish import render_text
+    from wirebrief.publish import render_json, render_text
 
-    brief, _ = _load_brief(_settings(ctx), story, version)
+    brief, sources = _load_brief(_settings(ctx), story, version)
+    if as_json:
+        sys.stdout.write(render_json(brief, sources))
+        return
     out.print(render_text(brief), markup=False, highlight=False, end="")
     if support and brief.support is not None:
         out.print(f"\nverified: {brief.support.supported} supported, {len(brief.support.dropped)} dropped")
@@ -327,14 +348,16 @@ def show(
 @app.command()
 def export(
     ctx: typer.Context,
-    story: Annotated[str, typer.Argument(help="Story id (from `wirebrief stories`).")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="md, json or text.")] = "md",
+    story: Annotated[
+        str, typer.Argument(help="Story id or a unique prefix of one (from `wirebrief stories`).")
+    ],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md, json, text or html.")] = "md",
     output: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
     ] = None,
     version: Annotated[int | None, typer.Option(help="Brief version; default the latest.")] = None,
 ) -> None:
-    """Export a story's brief as Markdown, JSON or plain text."""
+    """Export a story's brief as Markdown, JSON, plain text or a standalone HTML file."""
     from wirebrief.errors import InputError
     from wirebrief.publish import render
 

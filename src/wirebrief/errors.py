@@ -8,9 +8,13 @@ from __future__ import annotations
 
 
 class WirebriefError(Exception):
-    """Base class of every error wirebrief raises on purpose."""
+    """Base class of every error wirebrief raises on purpose.
+
+    ``http_status`` is the status the web API answers with when the error ends a request.
+    """
 
     exit_code = 1
+    http_status = 500
 
 
 class ConfigError(WirebriefError):
@@ -26,6 +30,7 @@ class InputError(WirebriefError):
     """
 
     exit_code = 3
+    http_status = 400
 
     def __init__(self, location: str, problem: str) -> None:
         self.location = location
@@ -61,6 +66,7 @@ class StorageError(WirebriefError):
     """The database cannot be opened, read or written."""
 
     exit_code = 4
+    http_status = 503
 
     def __init__(self, location: str, problem: str) -> None:
         self.location = location
@@ -72,6 +78,7 @@ class NotFoundError(WirebriefError):
     """A requested object (story, brief, source) does not exist."""
 
     exit_code = 5
+    http_status = 404
 
 
 class ProviderError(WirebriefError):

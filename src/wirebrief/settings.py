@@ -91,11 +91,29 @@ class Settings(BaseSettings):
         86_400, ge=10, description="Longest wait before polling a failing source again (seconds)."
     )
 
+    # --- web pages, JSON API and feeds (`wirebrief serve`)
+    web_read_token: SecretStr | None = Field(
+        None,
+        description="When set, GET /api/v1/... answers only requests with this bearer token (pages and "
+        "feeds stay as configured); unset, reads are open.",
+    )
+    feed_token: SecretStr | None = Field(
+        None,
+        description="When set, the Atom and JSON feeds are served only with ?token=<this> in their URL "
+        "(private feeds for a reader); unset, feeds are open.",
+    )
+    web_page_size: int = Field(25, ge=1, le=200, description="Stories per page of the web story list.")
+    saved_searches: dict[str, str] = Field(
+        default_factory=dict,
+        description="Named story searches, each a query string of the list's filters (e.g. "
+        "{'iraq-oil': 'q=oil&country=iso3166:IQ'}); each has a feed at /feeds/saved/<name>.atom and .json.",
+    )
+
     # --- HTTP push endpoint (`wirebrief serve`)
     push_token: SecretStr | None = Field(
         None,
         description="Bearer token a client must send to POST /api/v1/articles; without one `wirebrief "
-        "serve` refuses to start. Set it in the environment, not in a shared file.",
+        "serve` runs read-only (push is off). Set it in the environment, not in a shared file.",
     )
     serve_host: str = Field("127.0.0.1", description="Address `wirebrief serve` listens on.")
     serve_port: int = Field(8765, ge=1, le=65_535, description="TCP port `wirebrief serve` listens on.")

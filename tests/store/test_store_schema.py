@@ -28,12 +28,21 @@ def fresh_url(request: pytest.FixtureRequest, sqlite_path: Path) -> str:
     return url
 
 
+def _not_the_search_index(name: str | None, type_: str, _parent: object) -> bool:
+    # The full-text index differs by backend (FTS5 and its shadow tables, or a tsvector table), so it is
+    # made by migration 0004 alone and not described in schema.metadata; tests/store/test_queries.py
+    # checks that it answers.
+    return not (type_ == "table" and name is not None and name.startswith("story_search"))
+
+
 def test_opening_migrates_to_the_head_and_matches_the_tables(fresh_url: str) -> None:
     Store.open(fresh_url).close()
     engine = create_engine(fresh_url)
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_name": _not_the_search_index}
+            )
             assert context.get_current_revision() == HEAD
             assert compare_metadata(context, schema.metadata) == []
     finally:

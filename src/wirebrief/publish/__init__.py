@@ -28,9 +28,9 @@ from wirebrief.records import (
     StoryBundle,
 )
 
-ExportFormat = Literal["md", "json", "text"]
-FORMATS: tuple[ExportFormat, ...] = ("md", "json", "text")
-SUFFIX = {"md": ".md", "json": ".json", "text": ".txt"}
+ExportFormat = Literal["md", "json", "text", "html"]
+FORMATS: tuple[ExportFormat, ...] = ("md", "json", "text")  # the default set; "html" on request
+SUFFIX = {"md": ".md", "json": ".json", "text": ".txt", "html": ".html"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +220,10 @@ def render(brief: Brief, sources: SourceIndex, fmt: ExportFormat) -> str:
         return render_text(brief)
     if fmt == "md":
         return render_markdown(brief, sources)
+    if fmt == "html":
+        from wirebrief.publish.html import render_html  # Jinja2 loads only when HTML is asked for
+
+        return render_html(brief, sources)
     return render_json(brief, sources)
 
 

@@ -375,6 +375,48 @@ alert_endpoints = Table(
     Column("disabled_reason", Text),
 )
 
+# --- Read model of the newest brief of each story, for pages, API and feeds (kept by store/queries.py
+# from the briefs table, so writers never need to know about it). Derived data: it can be dropped and
+# rebuilt from ``briefs`` at any time (``read_model_state`` then starts from 0).
+story_index = Table(
+    "story_index",
+    metadata,
+    # The row id the full-text index (store/search.py) keys its documents by.
+    Column("doc_id", Integer, primary_key=True, autoincrement=True),
+    Column("story_id", String, nullable=False),
+    Column("brief_id", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("as_of", UTCDateTime, nullable=False),
+    Column("first_seen", UTCDateTime, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("headline", Text, nullable=False),
+    Column("report_count", Integer, nullable=False),
+    Column("independent_sources", Integer, nullable=False),
+    # Highest travel-advisory level among the records the brief cites (None: it cites none).
+    Column("advisory_level", Integer),
+    Column("categories", _json(), nullable=False),
+    UniqueConstraint("story_id"),
+    Index(None, "as_of", "story_id"),
+)
+
+# What a story can be filtered by: ("category", slug), ("entity", id), ("country", entity id).
+story_facets = Table(
+    "story_facets",
+    metadata,
+    Column("story_id", String, primary_key=True),
+    Column("facet", String, primary_key=True),
+    Column("value", String, primary_key=True),
+    Index(None, "facet", "value"),
+)
+
+# How far the read model has read ``briefs`` (the highest brief id taken in).
+read_model_state = Table(
+    "read_model_state",
+    metadata,
+    Column("name", String, primary_key=True),
+    Column("last_brief_id", Integer, nullable=False),
+)
+
 __all__ = [
     "UTCDateTime",
     "alert_attempts",
@@ -394,10 +436,13 @@ __all__ = [
     "mentions",
     "metadata",
     "quotes",
+    "read_model_state",
     "report_sentences",
     "sources",
     "stories",
+    "story_facets",
     "story_history",
     "story_history_members",
+    "story_index",
     "story_members",
 ]

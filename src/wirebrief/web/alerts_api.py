@@ -65,8 +65,11 @@ class _StoreAccess:
 
 
 def alerts_router(settings: Settings) -> APIRouter:
-    """The alerts router; :class:`ConfigError` when no usable ``push_token`` is configured."""
-    token = require_push_token(settings)
+    """The alerts router. Its rule and delivery endpoints need the ``push_token``; without one they
+    answer 401 (the server runs read-only), while the per-rule Atom feeds stay open.
+    :class:`ConfigError` when a ``push_token`` is set but too short."""
+    configured = settings.push_token is not None and bool(settings.push_token.get_secret_value().strip())
+    token = require_push_token(settings) if configured else None
     access = _StoreAccess(settings)
 
     @asynccontextmanager
@@ -80,6 +83,8 @@ def alerts_router(settings: Settings) -> APIRouter:
 
     def authorised(request: Request) -> JSONResponse | None:
         header = request.headers.get("authorization")
+        if token is None:
+            return _refusal(401, "unauthorised", "no push_token is set: the server is read-only")
         if bearer_token_matches(header, token):
             return None
         return _refusal(
