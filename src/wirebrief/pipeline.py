@@ -1,31 +1,53 @@
 """Runs the stages in data-flow order: ingest → normalise → dedupe → cluster → extract → enrich →
 classify → write → verify → store → publish.
 
-Everything is kept in the store, so a run is incremental: reports already stored with the same text
-are skipped, extraction runs only on new or revised articles, and a brief gets a new version only
-when its content changes (so a second run on the same input writes nothing new, and a run with two
-new reports touches only the stories they join).
+Everything is kept in the store, so a run costs what is new, not what is stored:
+
+- reports already stored with the same text are skipped at ingest;
+- the story clusterer's working state (its open window) is saved in the store after each run
+  (``pipeline_state``), so the next run places only the articles stored since, in time order. That
+  equals clustering everything from scratch; where it could not (an article older than the newest
+  already placed, a revised article, other clustering settings or code), the run clusters everything
+  again, as before;
+- extractions and per-article categories are stored and read back in bulk; extraction runs only on
+  new or revised articles, streamed in chunks and saved as they come;
+- a brief is written, verified and exported again only when the key of its inputs changes: the
+  story's membership and articles, the settings that shape a brief, the reference records and the
+  program itself. A ``brief`` with nothing new does almost nothing.
+
+The parallel stages (extraction, writing+verifying) run over an :mod:`executor <wirebrief.execute>`:
+in this process, a local process pool or a Dask cluster. The store and the ordered steps (dedupe,
+story assignment) stay in this process.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any
 
+import wirebrief
 from wirebrief.classify import Classifier
-from wirebrief.cluster import cluster_articles
+from wirebrief.cluster import StoryClusterer
+from wirebrief.cluster.dense import dense_text
+from wirebrief.cluster.state import dump_clusterer, load_clusterer
 from wirebrief.enrich import Enricher, rank_facts, salient_entities
 from wirebrief.errors import InputError
-from wirebrief.extract import Extractor
+from wirebrief.execute import Executor, make_executor
+from wirebrief.execute.tasks import BriefWriter as BriefWriter
+from wirebrief.execute.tasks import ExtractJob, WriteJob, chunked, extract_articles, stages, write_brief
 from wirebrief.ingest import iter_reports
 from wirebrief.ingest.fetch import Fetched
 from wirebrief.intake import IngestSummary as IngestSummary
 from wirebrief.intake import ReportIngester
-from wirebrief.publish import SourceIndex, export_brief
+from wirebrief.publish import SUFFIX, SourceIndex, export_brief
 from wirebrief.records import (
     Article,
     Brief,
@@ -37,18 +59,46 @@ from wirebrief.records import (
 )
 from wirebrief.settings import Settings
 from wirebrief.store import Store
-from wirebrief.verify import Verifier, VerifierConfig
-from wirebrief.write import DeterministicWriter, load_stakeholders
+
+if TYPE_CHECKING:
+    from wirebrief.cluster.dense import Embedder
+    from wirebrief.extract import Extractor
+    from wirebrief.verify import Verifier
 
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[str, int, int], None]  # stage, done, total
 
-
-class BriefWriter(Protocol):
-    """What the pipeline needs of a writer: the deterministic one, or the LLM one with its fallback."""
-
-    def write(self, bundle: StoryBundle) -> Brief: ...
+# Names of the pipeline's working state in the store.
+CLUSTER_STATE = "clusterer"
+CLUSTER_META = "clusterer-meta"
+PENDING = "pending-stories"  # stories placed but not yet briefed (a run stopped in between)
+BRIEFED = "briefed-stories"  # stories with enough independent reports, as of the last run
+INPUTS_PREFIX = "brief-inputs:"
+# Articles per extraction task, and stories per group (what is held in memory at once).
+EXTRACT_CHUNK = 16
+STORY_GROUP = 128
+# Settings that say where things are kept, not what a brief says: they do not change a brief's inputs.
+_PLACE_SETTINGS = frozenset(
+    {
+        "data_dir",
+        "database_url",
+        "export_dir",
+        "executor",
+        "workers",
+        "dask_scheduler",
+        "serve_host",
+        "serve_port",
+    }
+)
+_CLUSTER_SETTINGS = (
+    "cluster_threshold",
+    "cluster_window_days",
+    "cluster_idf_window_days",
+    "cluster_dense",
+    "cluster_embedder",
+    "cluster_static_model_dir",
+)
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -101,7 +151,7 @@ def ingest(
     return summary
 
 
-def _stories_to_brief(stories: Iterable[Story], articles: dict[str, Article], minimum: int) -> list[Story]:
+def _stories_to_brief(stories: Iterable[Story], articles: Mapping[str, Article], minimum: int) -> list[Story]:
     chosen = []
     for story in stories:
         sources = {articles[a].independent_source for a in story.article_ids if a in articles}
@@ -110,73 +160,252 @@ def _stories_to_brief(stories: Iterable[Story], articles: dict[str, Article], mi
     return chosen
 
 
-class Pipeline:
-    """The whole job over one store; stages are built once and reused across stories."""
+@functools.cache
+def _program_fingerprint() -> str:
+    """A hash of the installed program (code and bundled data): a new version rewrites every brief once."""
+    root = Path(wirebrief.__file__).parent
+    digest = hashlib.sha256(wirebrief.__version__.encode())
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
-    def __init__(self, settings: Settings, store: Store) -> None:
+
+def _file_digest(path: Path | None) -> str:
+    if path is None or not path.is_file():
+        return ""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _settings_fingerprint(settings: Settings, names: Iterable[str] | None = None) -> str:
+    """A hash of the settings that shape the output (``names``, else all but where things are kept), with
+    the contents of the files they name."""
+    from wirebrief.enrich.enricher import snapshot_path
+
+    dumped = settings.model_dump(mode="json")
+    chosen = sorted(names) if names is not None else sorted(set(dumped) - _PLACE_SETTINGS)
+    values = {name: dumped[name] for name in chosen}
+    files = {
+        name: _file_digest(value) for name in chosen if isinstance(value := getattr(settings, name), Path)
+    }
+    if names is None:
+        files["reference snapshot"] = _file_digest(snapshot_path(settings))
+    blob = json.dumps({"settings": values, "files": files, "program": _program_fingerprint()}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _inputs_key(fingerprint: str, story: Story, articles: Mapping[str, Article]) -> bytes:
+    """What a story's brief is written from: the settings and program, the story, its articles."""
+    digest = hashlib.sha256(fingerprint.encode())
+    digest.update(repr(story).encode())
+    for article_id in story.article_ids:
+        digest.update(repr(articles.get(article_id)).encode())
+    return digest.hexdigest().encode()
+
+
+def _key_of(article: Article) -> tuple[str, str]:
+    return (article.published.isoformat(), article.id)
+
+
+@dataclass(slots=True)
+class _Placed:
+    """What story assignment did in this run: the stories whose membership changed, and all articles
+    read (by id) where the run read them all anyway."""
+
+    touched: list[Story]
+    articles: dict[str, Article]
+
+
+class Pipeline:
+    """The whole job over one store. Stages are built on first use, once per process (so a ``brief``
+    with nothing new loads no model)."""
+
+    def __init__(self, settings: Settings, store: Store, *, executor: Executor | None = None) -> None:
         self.settings = settings
         self.store = store
-        self.extractor = Extractor(settings)
-        self.enricher = Enricher(settings)
-        self.classifier = Classifier(settings)
-        stakeholders = load_stakeholders(settings.stakeholders_file)
-        deterministic = DeterministicWriter(
-            settings, stakeholders, parse=self._parse, parse_many=self._parse_many
+        self._executor = executor
+        self._own_executor = executor is None
+        self._linked: dict[str, Entity] = {}  # entities linked in this run
+
+    # ---------------------------------------------------------------------------------- stages
+
+    @functools.cached_property
+    def enricher(self) -> Enricher:
+        return Enricher(self.settings)
+
+    @functools.cached_property
+    def classifier(self) -> Classifier:
+        return Classifier(self.settings)
+
+    @property
+    def extractor(self) -> Extractor:
+        return stages(self.settings).extractor
+
+    @property
+    def writer(self) -> BriefWriter:
+        return stages(self.settings).writer
+
+    @property
+    def verifier(self) -> Verifier:
+        return stages(self.settings).verifier
+
+    @property
+    def executor(self) -> Executor:
+        if self._executor is None:
+            self._executor = make_executor(self.settings)
+        return self._executor
+
+    def close(self) -> None:
+        """Stop the executor this pipeline started (a given one is the caller's to close)."""
+        if self._own_executor and self._executor is not None:
+            self._executor.close()
+            self._executor = None
+
+    # ----------------------------------------------------------------------------- clustering
+
+    def _embedder(self) -> Embedder | None:
+        if not self.settings.cluster_dense:
+            return None
+        from wirebrief.cluster.dense import make_embedder  # optional extra: imported only when asked
+
+        return make_embedder(self.settings)
+
+    def _place(self, counts: Mapping[str, int], pending: list[str]) -> _Placed:
+        """Assign the articles stored since the last run to stories (one ordered step, in this process),
+        save the stories they change and the clusterer's state; everything again where needed."""
+        settings = self.settings
+        cluster_key = _settings_fingerprint(settings, _CLUSTER_SETTINGS)
+        saved = self.store.pipeline_state([CLUSTER_STATE, CLUSTER_META])
+        meta: dict[str, Any] = json.loads(saved[CLUSTER_META]) if CLUSTER_META in saved else {}
+        new: list[Article] | None = None
+        if (
+            CLUSTER_STATE in saved
+            and meta.get("settings") == cluster_key
+            and meta.get("revisions") == counts["revisions"]
+        ):
+            last = tuple(meta["last"]) if meta.get("last") else None
+            since = datetime.fromisoformat(last[0]) if last else None
+            new = [a for a in self.store.articles_since(since) if last is None or _key_of(a) > last]
+            if meta["articles"] + len(new) != counts["articles"]:
+                log.info("an article older than the newest placed was stored: clustering everything again")
+                new = None
+        embedder = self._embedder()
+        retired: list[Story] = []
+        if new is not None:
+            clusterer = load_clusterer(saved[CLUSTER_STATE], embedder=embedder, on_retire=retired.append)
+            everything = False
+            ordered = sorted(new, key=lambda a: (a.published, a.id))
+        else:
+            clusterer = StoryClusterer(settings, embedder=embedder, on_retire=retired.append)
+            everything = True
+            ordered = sorted(self.store.articles(), key=lambda a: (a.published, a.id))
+            meta = {"articles": 0, "last": None}
+        if not ordered and not everything:
+            return _Placed(touched=self._stories_named(clusterer, pending), articles={})
+        embeddings = embedder.embed([dense_text(a) for a in ordered]) if embedder and ordered else None
+        touched_ids: set[str] = set()
+        for position, article in enumerate(ordered):
+            story_id = clusterer.add(article, embedding=None if embeddings is None else embeddings[position])
+            if story_id is not None:
+                touched_ids.add(story_id)
+        open_stories = clusterer.stories()
+        if everything:
+            touched = sorted([*retired, *open_stories], key=lambda s: (s.first_seen, s.id))
+        else:
+            # A story retired in this run was saved when it last changed; a new article joins an open one.
+            touched = [s for s in open_stories if s.id in touched_ids]
+        self.store.save_stories(touched)
+        pending_ids = sorted({s.id for s in touched} | set(pending))
+        last_article = ordered[-1] if ordered else None
+        new_meta = {
+            "settings": cluster_key,
+            "revisions": counts["revisions"],
+            "articles": meta["articles"] + len(ordered),
+            "last": list(_key_of(last_article)) if last_article else meta.get("last"),
+        }
+        # The state and the stories still to brief are saved together: a run stopped after this point
+        # briefs them next time.
+        self.store.save_pipeline_state(
+            {
+                CLUSTER_STATE: dump_clusterer(clusterer),
+                CLUSTER_META: json.dumps(new_meta).encode(),
+                PENDING: json.dumps(pending_ids).encode(),
+            }
         )
-        self.writer: BriefWriter = deterministic
-        self.verifier = Verifier(
-            VerifierConfig(min_coverage=settings.verifier_min_coverage, spacy_model=settings.spacy_model)
-        )
-        if settings.writer == "llm":
-            from wirebrief.write.llm import LLMWriter
+        if not everything and pending:
+            known = {s.id for s in touched}
+            touched += [s for s in self._stories_named(clusterer, pending) if s.id not in known]
+        return _Placed(touched=touched, articles={a.id: a for a in ordered} if everything else {})
 
-            self.writer = LLMWriter(settings, stakeholders, deterministic, verifier=self.verifier)
+    def _stories_named(self, clusterer: StoryClusterer, ids: Sequence[str]) -> list[Story]:
+        wanted = set(ids)
+        found = {s.id: s for s in clusterer.stories() if s.id in wanted}
+        for story_id in wanted - set(found):
+            stored = self.store.story(story_id)
+            if stored is not None:
+                found[story_id] = stored
+        return sorted(found.values(), key=lambda s: (s.first_seen, s.id))
 
-    def _parse(self, text: str) -> object:
-        # The writer parses a few sentences for event titles with the extractor's already loaded pipeline.
-        return self.extractor.nlp(text)
-
-    def _parse_many(self, texts: list[str]) -> Iterable[object]:
-        # Titles need the parse and lemmas, not statistical NER (a third of the parsing time).
-        docs: Iterable[object] = self.extractor.nlp.pipe(texts, disable=["ner"])
-        return docs
+    # ------------------------------------------------------------------------- per-article data
 
     def _extractions(
         self, articles: Sequence[Article], revised: set[str], progress: ProgressCallback
     ) -> dict[str, Extraction]:
-        """Stored extractions where the text is unchanged; the extractor runs on the rest only."""
-        extractions: dict[str, Extraction] = {}
-        missing: list[Article] = []
-        for article in articles:
-            stored = None if article.id in revised else self.store.extraction(article.id)
-            if stored is None:
-                missing.append(article)
-            else:
-                extractions[article.id] = stored
-        progress("extract", 0, len(missing))  # extract_many parses the batch at once
-        for done, extraction in enumerate(self.extractor.extract_many(missing), start=1):
-            self.store.save_extraction(extraction)
-            extractions[extraction.article_id] = extraction
+        """Stored extractions where the text is unchanged (read in bulk); the extractor runs on the rest
+        only, in chunks over the executor, each saved as it comes."""
+        extractions = self.store.extractions([a.id for a in articles if a.id not in revised])
+        missing = [a for a in articles if a.id not in extractions]
+        if not missing:
+            return extractions
+        progress("extract", 0, len(missing))
+        done = 0
+        jobs = (ExtractJob(self.settings, chunk) for chunk in chunked(missing, EXTRACT_CHUNK))
+        for result in self.executor.map(extract_articles, jobs):
+            self.store.save_entities(result.entities)
+            for entity in result.entities:
+                self._linked.setdefault(entity.id, entity)
+            for extraction in result.extractions:
+                self.store.save_extraction(extraction)
+                extractions[extraction.article_id] = extraction
+            done += len(result.extractions)
             progress("extract", done, len(missing))
-        self.store.save_entities(self.extractor.entities.values())
         return extractions
 
+    def _categories(
+        self, articles: Sequence[Article], revised: set[str]
+    ) -> dict[str, tuple[CategoryScore, ...]]:
+        """Per-article categories: stored ones where the text is unchanged, the classifier on the rest
+        (whose result is stored)."""
+        stored = self.store.categories_of([a.id for a in articles if a.id not in revised])
+        categories: dict[str, tuple[CategoryScore, ...]] = {}
+        for article in articles:
+            found = stored.get(article.id)
+            if found is None:
+                found = self.classifier.classify(article.title, article.text)
+                self.store.save_categories(article.id, found)
+            categories[article.id] = found
+        return categories
+
     def _entities(self, extractions: Iterable[Extraction]) -> dict[str, Entity]:
+        wanted = [
+            m.entity_id for extraction in extractions for m in extraction.mentions if m.entity_id is not None
+        ]
         entities: dict[str, Entity] = {}
-        for extraction in extractions:
-            for mention in extraction.mentions:
-                if mention.entity_id and mention.entity_id not in entities:
-                    entity = self.extractor.entity(mention.entity_id) or self.store.entity(mention.entity_id)
-                    if entity is not None:
-                        entities[entity.id] = entity
+        unknown = [e for e in dict.fromkeys(wanted) if e not in self._linked]
+        from_store = {e.id: e for e in self.store.entities(unknown)} if unknown else {}
+        for entity_id in dict.fromkeys(wanted):
+            entity = self._linked.get(entity_id) or from_store.get(entity_id)
+            if entity is not None:
+                entities[entity.id] = entity
         return entities
 
     def bundle(
         self,
         story: Story,
-        articles: dict[str, Article],
-        extractions: dict[str, Extraction],
-        categories: dict[str, tuple[CategoryScore, ...]],
+        articles: Mapping[str, Article],
+        extractions: Mapping[str, Extraction],
+        categories: Mapping[str, tuple[CategoryScore, ...]],
     ) -> StoryBundle:
         story_articles = tuple(articles[a] for a in story.article_ids if a in articles)
         story_extractions = {a.id: extractions[a.id] for a in story_articles if a.id in extractions}
@@ -204,53 +433,119 @@ class Pipeline:
             article_categories=article_categories,
         )
 
-    def brief_stories(self, summary: RunSummary, progress: ProgressCallback = _no_progress) -> None:
-        settings = self.settings
-        all_articles = self.store.articles()
-        articles = {a.id: a for a in all_articles}
-        embedder = None
-        if settings.cluster_dense:
-            from wirebrief.cluster.dense import make_embedder  # optional extra: imported only when asked
+    # ----------------------------------------------------------------------------------- briefs
 
-            embedder = make_embedder(settings)
-        stories = cluster_articles(all_articles, settings, embedder=embedder)
-        self.store.save_stories(stories)
-        summary.stories = len(stories)
-        chosen = _stories_to_brief(stories, articles, settings.min_independent_reports)
-        summary.stories_briefed = len(chosen)
-        needed = [articles[a] for story in chosen for a in story.article_ids]
-        extractions = self._extractions(needed, summary.ingest.revised_ids, progress)
-        categories = {a.id: self.classifier.classify(a.title, a.text) for a in needed}
-        export_dir = settings.resolved_export_dir
-        summary.export_dir = export_dir
-        for done, story in enumerate(chosen, start=1):
-            bundle = self.bundle(story, articles, extractions, categories)
-            self.store.save_facts(bundle.facts)
-            self.store.save_categories(story.id, bundle.categories)
-            draft = self.writer.write(bundle)
-            # The LLM writer verifies its own draft (to decide on falling back); verifying again would
-            # replace its support report with one that no longer lists what it dropped.
-            verified = draft if draft.support is not None else self.verifier.verify(draft, bundle)
+    def _exported(self, story_id: str) -> bool:
+        directory = self.settings.resolved_export_dir
+        suffixes = [SUFFIX.get(fmt, "") for fmt in self.settings.export_formats]
+        return all((directory / f"{story_id}{suffix}").is_file() for suffix in suffixes)
+
+    def brief_stories(self, summary: RunSummary, progress: ProgressCallback = _no_progress) -> None:
+        """Place the new articles in stories and (re)write the briefs whose inputs changed."""
+        try:
+            self._brief_stories(summary, progress)
+        finally:
+            self.close()
+
+    def _brief_stories(self, summary: RunSummary, progress: ProgressCallback) -> None:
+        settings, store = self.settings, self.store
+        summary.export_dir = settings.resolved_export_dir
+        counts = store.counts()
+        saved = store.pipeline_state([PENDING, BRIEFED, CLUSTER_META])
+        pending: list[str] = json.loads(saved[PENDING]) if PENDING in saved else []
+        briefed: set[str] = set(json.loads(saved[BRIEFED])) if BRIEFED in saved else set()
+        meta = json.loads(saved[CLUSTER_META]) if CLUSTER_META in saved else {}
+        # Articles revised since the state was saved (a separate `ingest`) are not in this run's summary.
+        revised = set(summary.ingest.revised_ids)
+        if meta.get("revisions", counts["revisions"]) != counts["revisions"]:
+            revised |= store.revised_article_ids()
+
+        placed = self._place(counts, pending)
+        articles = placed.articles
+        missing_ids = [a for s in placed.touched for a in s.article_ids if a not in articles]
+        if missing_ids:
+            articles.update((a.id, a) for a in store.articles(missing_ids))
+        candidates = _stories_to_brief(placed.touched, articles, settings.min_independent_reports)
+        touched_ids = {s.id for s in placed.touched}
+        briefed = (briefed - touched_ids) | {s.id for s in candidates}
+        summary.stories = store.counts()["stories"] if placed.touched else counts["stories"]
+        summary.stories_briefed = len(briefed)
+        summary.briefs_unchanged += len(briefed) - len(candidates)
+
+        fingerprint = _settings_fingerprint(settings) if candidates else ""
+        keys = {s.id: _inputs_key(fingerprint, s, articles) for s in candidates}
+        stored_keys = store.pipeline_state([INPUTS_PREFIX + s.id for s in candidates]) if candidates else {}
+        to_write = []
+        for story in candidates:
+            if stored_keys.get(INPUTS_PREFIX + story.id) == keys[story.id] and self._exported(story.id):
+                summary.briefs_unchanged += 1
+            else:
+                to_write.append(story)
+        for start in range(0, len(to_write), STORY_GROUP):
+            group = to_write[start : start + STORY_GROUP]
+            written = self._write_group(group, articles, revised, summary, progress, start, len(to_write))
+            store.save_pipeline_state({INPUTS_PREFIX + s: keys[s] for s in written})
+        store.save_pipeline_state({PENDING: b"[]", BRIEFED: json.dumps(sorted(briefed)).encode()})
+        summary.provider_errors = [str(e) for e in self.enricher.errors] if to_write else []
+
+    def _write_group(
+        self,
+        group: Sequence[Story],
+        articles: Mapping[str, Article],
+        revised: set[str],
+        summary: RunSummary,
+        progress: ProgressCallback,
+        done_before: int,
+        total: int,
+    ) -> list[str]:
+        """Extract, classify, enrich, write, verify, store and export the briefs of ``group``."""
+        settings, store = self.settings, self.store
+        needed = list(
+            {a: articles[a] for story in group for a in story.article_ids if a in articles}.values()
+        )
+        extractions = self._extractions(needed, revised, progress)
+        categories = self._categories(needed, revised)
+
+        bundles: dict[str, StoryBundle] = {}
+
+        def jobs() -> Iterator[WriteJob]:
+            for story in group:
+                bundle = self.bundle(story, articles, extractions, categories)
+                store.save_facts(bundle.facts)
+                store.save_categories(story.id, bundle.categories)
+                bundles[story.id] = bundle
+                yield WriteJob(settings, bundle)
+
+        written: list[str] = []
+        for done, verified in enumerate(self.executor.map(write_brief, jobs()), start=done_before + 1):
+            bundle = bundles.pop(verified.story_id)
             assert verified.support is not None
             summary.sentences_verified += verified.support.supported
             summary.sentences_rejected += len(verified.support.dropped)
-            previous = self.store.brief_versions(story.id)
-            stored = self.store.save_brief(verified)
+            previous = store.brief_versions(verified.story_id)
+            stored = store.save_brief(verified)
             if stored.version in previous:
                 summary.briefs_unchanged += 1
             else:
                 summary.briefs_new_versions += 1
-            export_brief(stored, SourceIndex.from_bundle(bundle), export_dir, settings.export_formats)  # type: ignore[arg-type]
+            formats: Any = settings.export_formats  # validated by publish (an unknown format is an error)
+            export_brief(stored, SourceIndex.from_bundle(bundle), settings.resolved_export_dir, formats)
             summary.briefs.append(stored)
-            progress("write", done, len(chosen))
-        summary.provider_errors = [str(e) for e in self.enricher.errors]
+            written.append(verified.story_id)
+            progress("write", done, total)
+        return written
 
 
 def run(
-    settings: Settings, locations: Sequence[str], progress: ProgressCallback = _no_progress
+    settings: Settings,
+    locations: Sequence[str],
+    progress: ProgressCallback = _no_progress,
+    *,
+    executor: Executor | None = None,
 ) -> RunSummary:
-    """Ingest ``locations`` and (re)write the brief of every story with enough independent reports."""
+    """Ingest ``locations`` and (re)write the brief of every story with enough independent reports whose
+    inputs changed."""
     with Store.open(settings.resolved_database_url) as store:
         summary = RunSummary(ingest=ingest(store, locations, settings, progress))
-        Pipeline(settings, store).brief_stories(summary, progress)
+        Pipeline(settings, store, executor=executor).brief_stories(summary, progress)
         return summary

@@ -24,6 +24,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -307,6 +308,17 @@ sources = Table(
     Index(None, "next_poll_at"),
 )
 
+# Working state the pipeline keeps between runs so that a run costs what is new, not what is stored:
+# the story clusterer's open window ("clusterer"), and per story the key of the inputs its brief was
+# written from ("brief-inputs:<story id>"). Losing a row costs time only (it is rebuilt from the articles).
+pipeline_state = Table(
+    "pipeline_state",
+    metadata,
+    Column("name", String, primary_key=True),
+    Column("value", LargeBinary, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
 __all__ = [
     "UTCDateTime",
     "article_revisions",
@@ -320,6 +332,7 @@ __all__ = [
     "facts",
     "mentions",
     "metadata",
+    "pipeline_state",
     "quotes",
     "report_sentences",
     "sources",
