@@ -549,3 +549,93 @@ def run(
         summary = RunSummary(ingest=ingest(store, locations, settings, progress))
         Pipeline(settings, store, executor=executor).brief_stories(summary, progress)
         return summary
+
+
+BACKFILL_PREFIX = "backfill:"  # reports of an input read and briefed so far (a resumed backfill skips them)
+
+
+@dataclass(slots=True)
+class BackfillSummary:
+    reports_read: int = 0
+    reports_skipped: int = 0  # read and briefed by an earlier, interrupted backfill
+    new_articles: int = 0
+    revisions: int = 0
+    duplicates_dropped: int = 0
+    chunks: int = 0
+    briefs_new_versions: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def _checkpoint_name(location: str) -> str:
+    if location.startswith(("http://", "https://")):
+        return BACKFILL_PREFIX + location
+    return BACKFILL_PREFIX + str(Path(location).resolve())
+
+
+def backfill(
+    settings: Settings,
+    locations: Sequence[str],
+    *,
+    chunk_size: int = 2_000,
+    progress: Callable[[int], None] | None = None,
+    executor: Executor | None = None,
+) -> BackfillSummary:
+    """Ingest a large archive in chunks of ``chunk_size`` reports, briefing after each, so memory is bounded
+    by a chunk and the clusterer's window, not by the archive.
+
+    After each chunk the number of reports of each input done so far is saved in the store; a backfill of
+    the same inputs after an interruption skips them without reading them into the store again (reports
+    of an unfinished chunk are found already stored and cost a hash lookup each). ``progress`` is called
+    with the number of reports read (skipped ones included) after each report."""
+    summary = BackfillSummary()
+    own_executor = executor is None
+    with Store.open(settings.resolved_database_url) as store:
+        executor = executor if executor is not None else make_executor(settings)
+        try:
+            names = {location: _checkpoint_name(location) for location in locations}
+            saved = store.pipeline_state(list(names.values()))
+            chunk = IngestSummary()
+
+            def problem(error: InputError) -> None:
+                log.warning("%s", error)
+                chunk.problems.append(str(error))
+
+            ingester = ReportIngester(store, settings, chunk, problem)
+
+            def brief(done: Mapping[str, int]) -> None:
+                nonlocal chunk, ingester
+                summary.new_articles += chunk.new_articles
+                summary.revisions += chunk.revisions
+                summary.duplicates_dropped += chunk.duplicates_dropped
+                summary.problems += chunk.problems
+                run_summary = RunSummary(ingest=chunk)
+                Pipeline(settings, store, executor=executor).brief_stories(run_summary)
+                summary.briefs_new_versions += run_summary.briefs_new_versions
+                summary.chunks += 1
+                store.save_pipeline_state({names[loc]: str(count).encode() for loc, count in done.items()})
+                chunk = IngestSummary()
+                ingester = ReportIngester(store, settings, chunk, problem, deduplicator=ingester.deduplicator)
+
+            done: dict[str, int] = {}
+            for location in locations:
+                skip = int(saved[names[location]]) if names[location] in saved else 0
+                done[location] = 0
+                try:
+                    for raw in iter_reports(location, on_problem=problem, settings=settings):
+                        done[location] += 1
+                        summary.reports_read += 1
+                        if done[location] > skip:
+                            ingester.add(raw)
+                            if chunk.reports_read >= chunk_size:
+                                brief(done)
+                        else:
+                            summary.reports_skipped += 1
+                        if progress is not None:
+                            progress(summary.reports_read)
+                except InputError as error:
+                    problem(error)
+            brief(done)
+        finally:
+            if own_executor:
+                executor.close()
+    return summary
