@@ -34,11 +34,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import wirebrief
-from wirebrief.classify import Classifier
-from wirebrief.cluster import StoryClusterer
-from wirebrief.cluster.dense import dense_text
-from wirebrief.cluster.state import dump_clusterer, load_clusterer
-from wirebrief.enrich import Enricher, rank_facts, salient_entities
 from wirebrief.errors import InputError
 from wirebrief.execute import Executor, make_executor
 from wirebrief.execute.tasks import BriefWriter as BriefWriter
@@ -61,7 +56,10 @@ from wirebrief.settings import Settings
 from wirebrief.store import Store
 
 if TYPE_CHECKING:
+    from wirebrief.classify import Classifier
+    from wirebrief.cluster import StoryClusterer
     from wirebrief.cluster.dense import Embedder
+    from wirebrief.enrich import Enricher
     from wirebrief.extract import Extractor
     from wirebrief.verify import Verifier
 
@@ -132,6 +130,8 @@ def ingest(
     ``fetched`` maps URLs among ``locations`` to answers the caller already received (the watcher's
     conditional GET), which are read instead of fetching those URLs again."""
     summary = IngestSummary()
+    if not locations:
+        return summary  # nothing to read: the deduplicator's window is not even loaded
 
     def problem(error: InputError) -> None:
         log.warning("%s", error)
@@ -181,8 +181,6 @@ def _file_digest(path: Path | None) -> str:
 def _settings_fingerprint(settings: Settings, names: Iterable[str] | None = None) -> str:
     """A hash of the settings that shape the output (``names``, else all but where things are kept), with
     the contents of the files they name."""
-    from wirebrief.enrich.enricher import snapshot_path
-
     dumped = settings.model_dump(mode="json")
     chosen = sorted(names) if names is not None else sorted(set(dumped) - _PLACE_SETTINGS)
     values = {name: dumped[name] for name in chosen}
@@ -190,6 +188,8 @@ def _settings_fingerprint(settings: Settings, names: Iterable[str] | None = None
         name: _file_digest(value) for name in chosen if isinstance(value := getattr(settings, name), Path)
     }
     if names is None:
+        from wirebrief.enrich.enricher import snapshot_path
+
         files["reference snapshot"] = _file_digest(snapshot_path(settings))
     blob = json.dumps({"settings": values, "files": files, "program": _program_fingerprint()}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()
@@ -230,12 +230,17 @@ class Pipeline:
 
     # ---------------------------------------------------------------------------------- stages
 
+    # Stages and their modules load on first use: a `brief` with nothing new imports none of them.
     @functools.cached_property
     def enricher(self) -> Enricher:
+        from wirebrief.enrich import Enricher
+
         return Enricher(self.settings)
 
     @functools.cached_property
     def classifier(self) -> Classifier:
+        from wirebrief.classify import Classifier
+
         return Classifier(self.settings)
 
     @property
@@ -290,6 +295,12 @@ class Pipeline:
             if meta["articles"] + len(new) != counts["articles"]:
                 log.info("an article older than the newest placed was stored: clustering everything again")
                 new = None
+        if new is not None and not new:
+            # Nothing new to place: the saved state is not even read back (nor its modules imported).
+            return _Placed(touched=self._stories_named(pending), articles={})
+        from wirebrief.cluster import StoryClusterer
+        from wirebrief.cluster.state import load_clusterer
+
         embedder = self._embedder()
         retired: list[Story] = []
         if new is not None:
@@ -301,8 +312,9 @@ class Pipeline:
             everything = True
             ordered = sorted(self.store.articles(), key=lambda a: (a.published, a.id))
             meta = {"articles": 0, "last": None}
-        if not ordered and not everything:
-            return _Placed(touched=self._stories_named(clusterer, pending), articles={})
+        from wirebrief.cluster.dense import dense_text
+        from wirebrief.cluster.state import dump_clusterer
+
         embeddings = embedder.embed([dense_text(a) for a in ordered]) if embedder and ordered else None
         touched_ids: set[str] = set()
         for position, article in enumerate(ordered):
@@ -335,12 +347,13 @@ class Pipeline:
         )
         if not everything and pending:
             known = {s.id for s in touched}
-            touched += [s for s in self._stories_named(clusterer, pending) if s.id not in known]
+            touched += [s for s in self._stories_named(pending, clusterer) if s.id not in known]
         return _Placed(touched=touched, articles={a.id: a for a in ordered} if everything else {})
 
-    def _stories_named(self, clusterer: StoryClusterer, ids: Sequence[str]) -> list[Story]:
+    def _stories_named(self, ids: Sequence[str], clusterer: StoryClusterer | None = None) -> list[Story]:
+        """The stories ``ids`` as the clusterer holds them, else as stored."""
         wanted = set(ids)
-        found = {s.id: s for s in clusterer.stories() if s.id in wanted}
+        found = {s.id: s for s in clusterer.stories() if s.id in wanted} if clusterer is not None else {}
         for story_id in wanted - set(found):
             stored = self.store.story(story_id)
             if stored is not None:
@@ -407,6 +420,8 @@ class Pipeline:
         extractions: Mapping[str, Extraction],
         categories: Mapping[str, tuple[CategoryScore, ...]],
     ) -> StoryBundle:
+        from wirebrief.enrich import rank_facts, salient_entities
+
         story_articles = tuple(articles[a] for a in story.article_ids if a in articles)
         story_extractions = {a.id: extractions[a.id] for a in story_articles if a.id in extractions}
         entities = self._entities(story_extractions.values())
