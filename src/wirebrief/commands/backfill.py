@@ -85,6 +85,7 @@ def register(app: typer.Typer) -> None:
         typer.echo(
             f"read {summary.reports_read} reports ({summary.reports_skipped} skipped, done by an earlier "
             f"backfill): {summary.new_articles} new, {summary.revisions} revised, "
-            f"{summary.duplicates_dropped} duplicates dropped; {summary.chunks} chunks, {summary.briefs_new_versions} briefs written; "
+            f"{summary.duplicates_dropped} duplicates dropped; {summary.chunks} chunks, "
+            f"{summary.briefs_new_versions} briefs written; "
             f"{len(summary.problems)} problems"
         )
