@@ -8,7 +8,8 @@ measured in a fresh child process (so peak memory is that run's own), with the c
 for the rows marked *baseline*, with the code under ``--baseline-src`` (e.g. a ``git archive`` of an
 earlier commit), in the same invocation, so ratios compare runs on the same machine at the same time.
 
-* pattern A: ``wirebrief run --no-show`` on one file of N reports: articles/s end to end, peak RSS;
+* pattern A: ``run`` on one file of N reports: articles/s end to end, peak RSS (peak of the main
+  process; with 2 workers each worker process adds about the spaCy pipeline's size);
 * pattern B: batches of ``--batch`` reports, each ingested then briefed (``brief`` in the same process
   as a watcher would): the seconds of each brief step, the last over the first; then a ``brief`` with
   no new input (the whole CLI command, process start included);
@@ -120,8 +121,8 @@ _DASK_EXTRACT = _PEAK + textwrap.dedent(
 )
 
 
-def _child(code: str, src: Path, *args: str) -> dict[str, Any]:
-    env = {**os.environ, "PYTHONPATH": str(src)}
+def _child(code: str, src: Path, *args: str, workers: int = 1) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONPATH": str(src), "WIREBRIEF_WORKERS": str(workers)}
     result = subprocess.run(
         [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=False
     )
@@ -132,13 +133,24 @@ def _child(code: str, src: Path, *args: str) -> dict[str, Any]:
 
 
 def pattern_a(sizes: list[int], sources: dict[str, Path], work: Path) -> list[dict[str, Any]]:
+    """Each size with each code; the current code also with 2 worker processes (``workers: 2``)."""
     rows = []
     for size in sizes:
         stream = work / f"a-{size}.jsonl"
         generate(stream, size, per_day=200_000, seed=size)
-        for label, src in sources.items():
-            figures = _child(_PATTERN_A, src, str(work / f"a-{size}-{label}"), str(stream))
-            rows.append({"code": label, "reports": size, **figures, "per_s": size / figures["seconds"]})
+        runs = [(label, src, 1) for label, src in sources.items()] + [("current", sources["current"], 2)]
+        for label, src, workers in runs:
+            data = work / f"a-{size}-{label}-{workers}"
+            figures = _child(_PATTERN_A, src, str(data), str(stream), workers=workers)
+            rows.append(
+                {
+                    "code": label,
+                    "workers": workers,
+                    "reports": size,
+                    **figures,
+                    "per_s": size / figures["seconds"],
+                }
+            )
     return rows
 
 
@@ -228,12 +240,12 @@ def _print(figures: dict[str, Any]) -> None:
 
     console = Console()
     table = Table(title="pattern A: run on one file")
-    for column in ("code", "reports", "seconds", "articles/s", "briefs", "peak MB"):
+    for column in ("code", "workers", "reports", "seconds", "articles/s", "briefs", "peak MB"):
         table.add_column(column)
     for row in figures["pattern_a"]:
         table.add_row(
-            row["code"], str(row["reports"]), f"{row['seconds']:.1f}", f"{row['per_s']:.1f}",
-            str(row["briefs"]), f"{row['peak_mb']:.0f}",
+            row["code"], str(row["workers"]), str(row["reports"]), f"{row['seconds']:.1f}",
+            f"{row['per_s']:.1f}", str(row["briefs"]), f"{row['peak_mb']:.0f}",
         )  # fmt: skip
     console.print(table)
     for row in figures["pattern_b"]:
