@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import wirebrief
 from wirebrief.errors import InputError
-from wirebrief.execute import Executor, make_executor
+from wirebrief.execute import Executor, LocalExecutor, make_executor
 from wirebrief.execute.tasks import BriefWriter as BriefWriter
 from wirebrief.execute.tasks import ExtractJob, WriteJob, chunked, extract_articles, stages, write_brief
 from wirebrief.ingest import iter_reports
@@ -73,9 +73,15 @@ CLUSTER_META = "clusterer-meta"
 PENDING = "pending-stories"  # stories placed but not yet briefed (a run stopped in between)
 BRIEFED = "briefed-stories"  # stories with enough independent reports, as of the last run
 INPUTS_PREFIX = "brief-inputs:"
+CLASSIFIER_KEY = "classifier"  # the settings and program the stored per-article categories come from
 # Articles per extraction task, and stories per group (what is held in memory at once).
 EXTRACT_CHUNK = 16
 STORY_GROUP = 128
+# Fewest articles to extract, and stories to write, for which a local process pool is started (each worker
+# loads spaCy once, a few seconds; below these counts one process is done sooner).
+POOL_MIN_ARTICLES = 200
+POOL_MIN_STORIES = 40
+_IN_PROCESS = LocalExecutor(1)
 # Settings that say where things are kept, not what a brief says: they do not change a brief's inputs.
 _PLACE_SETTINGS = frozenset(
     {
@@ -89,6 +95,7 @@ _PLACE_SETTINGS = frozenset(
         "serve_port",
     }
 )
+_CLASSIFY_SETTINGS = ("taxonomy_file", "classify_threshold")
 _CLUSTER_SETTINGS = (
     "cluster_threshold",
     "cluster_window_days",
@@ -261,6 +268,14 @@ class Pipeline:
             self._executor = make_executor(self.settings)
         return self._executor
 
+    def _executor_for(self, tasks: int, minimum: int) -> Executor:
+        """The configured executor, except that a local pool is not started for fewer than ``minimum``
+        tasks (starting worker processes and loading their models costs more than it saves); a given
+        executor, or Dask, is always used."""
+        if self._executor is None and self.settings.executor == "local" and tasks < minimum:
+            return _IN_PROCESS
+        return self.executor
+
     def close(self) -> None:
         """Stop the executor this pipeline started (a given one is the caller's to close)."""
         if self._own_executor and self._executor is not None:
@@ -374,7 +389,8 @@ class Pipeline:
         progress("extract", 0, len(missing))
         done = 0
         jobs = (ExtractJob(self.settings, chunk) for chunk in chunked(missing, EXTRACT_CHUNK))
-        for result in self.executor.map(extract_articles, jobs):
+        executor = self._executor_for(len(missing), POOL_MIN_ARTICLES)
+        for result in executor.map(extract_articles, jobs):
             self.store.save_entities(result.entities)
             for entity in result.entities:
                 self._linked.setdefault(entity.id, entity)
@@ -388,8 +404,14 @@ class Pipeline:
     def _categories(
         self, articles: Sequence[Article], revised: set[str]
     ) -> dict[str, tuple[CategoryScore, ...]]:
-        """Per-article categories: stored ones where the text is unchanged, the classifier on the rest
-        (whose result is stored)."""
+        """Per-article categories: stored ones where the text and the classifier are unchanged, the
+        classifier on the rest (whose result is stored)."""
+        classifier_key = _settings_fingerprint(self.settings, _CLASSIFY_SETTINGS).encode()
+        if self.store.pipeline_state([CLASSIFIER_KEY]).get(CLASSIFIER_KEY) != classifier_key:
+            # Another taxonomy or program: every stored article category is stale (dropped before the new
+            # key is saved, so an interruption in between drops them again next time).
+            self.store.drop_article_categories()
+            self.store.save_pipeline_state({CLASSIFIER_KEY: classifier_key})
         stored = self.store.categories_of([a.id for a in articles if a.id not in revised])
         categories: dict[str, tuple[CategoryScore, ...]] = {}
         for article in articles:
@@ -532,7 +554,8 @@ class Pipeline:
                 yield WriteJob(settings, bundle)
 
         written: list[str] = []
-        for done, verified in enumerate(self.executor.map(write_brief, jobs()), start=done_before + 1):
+        executor = self._executor_for(total, POOL_MIN_STORIES)
+        for done, verified in enumerate(executor.map(write_brief, jobs()), start=done_before + 1):
             bundle = bundles.pop(verified.story_id)
             assert verified.support is not None
             summary.sentences_verified += verified.support.supported

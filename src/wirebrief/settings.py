@@ -217,10 +217,11 @@ class Settings(BaseSettings):
         "distributed cluster; extra `dask`).",
     )
     workers: int = Field(
-        1,
+        0,
         ge=0,
-        description="Worker processes for the parallel stages: 1 runs them in this process, 0 one per CPU "
-        "core; with `executor: dask` and no scheduler, the size of the LocalCluster started.",
+        description="Worker processes for the parallel stages: 0 (default) one per CPU core, 1 runs them in "
+        "this process; a local pool starts only for 200+ articles to extract or 40+ briefs to write. With "
+        "`executor: dask` and no scheduler, the size of the LocalCluster started.",
     )
     dask_scheduler: str | None = Field(
         None, description="Address of the Dask scheduler (`tcp://HOST:PORT`); none starts a LocalCluster."

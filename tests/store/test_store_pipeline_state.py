@@ -32,6 +32,9 @@ def test_categories_of_many_owners_in_the_order_saved(store: Store, make) -> Non
     store.save_categories("a2", scores[1:])
     assert store.categories_of(["a1", "a2", "a3"]) == {"a1": scores, "a2": scores[1:]}
     assert store.categories_of(["a1"])["a1"] == store.categories("a1")
+    # Only article categories are dropped (a2 names no stored article: a story's scores stay).
+    assert store.drop_article_categories() == 2
+    assert store.categories_of(["a1", "a2"]) == {"a2": scores[1:]}
 
 
 def test_revised_articles_are_named(store: Store, make) -> None:

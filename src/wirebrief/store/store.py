@@ -1156,6 +1156,15 @@ class Store:
                     )
         return {owner: tuple(scores) for owner, scores in found.items()}
 
+    def drop_article_categories(self) -> int:
+        """Delete the category scores of every article (stories keep theirs); the number of rows deleted."""
+        table = t.categories
+        with self._writing() as connection:
+            result = connection.execute(
+                delete(table).where(table.c.owner_id.in_(select(t.articles.c.id).scalar_subquery()))
+            )
+            return int(result.rowcount or 0)
+
     # ------------------------------------------------------------------------- bulk extraction
 
     def extractions(self, article_ids: Sequence[str]) -> dict[str, Extraction]:
