@@ -73,6 +73,7 @@ CLUSTER_META = "clusterer-meta"
 PENDING = "pending-stories"  # stories placed but not yet briefed (a run stopped in between)
 BRIEFED = "briefed-stories"  # stories with enough independent reports, as of the last run
 INPUTS_PREFIX = "brief-inputs:"
+BRIEF_FINGERPRINT = "brief-fingerprint"  # the settings, program and reference records of the last run
 CLASSIFIER_KEY = "classifier"  # the settings and program the stored per-article categories come from
 # Articles per extraction task, and stories per group (what is held in memory at once).
 EXTRACT_CHUNK = 16
@@ -195,9 +196,9 @@ def _settings_fingerprint(settings: Settings, names: Iterable[str] | None = None
         name: _file_digest(value) for name in chosen if isinstance(value := getattr(settings, name), Path)
     }
     if names is None:
-        from wirebrief.enrich.enricher import snapshot_path
-
-        files["reference snapshot"] = _file_digest(snapshot_path(settings))
+        # The snapshot `wirebrief refresh` writes, which enrich.enricher.snapshot_path reads when no
+        # reference_snapshot is set (that one is a Path setting, hashed above).
+        files["refreshed snapshot"] = _file_digest(settings.data_dir / "reference" / "snapshot.json")
     blob = json.dumps({"settings": values, "files": files, "program": _program_fingerprint()}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()
 
@@ -291,16 +292,18 @@ class Pipeline:
 
         return make_embedder(self.settings)
 
-    def _place(self, counts: Mapping[str, int], pending: list[str]) -> _Placed:
+    def _place(self, counts: Mapping[str, int], pending: list[str], *, everything: bool = False) -> _Placed:
         """Assign the articles stored since the last run to stories (one ordered step, in this process),
-        save the stories they change and the clusterer's state; everything again where needed."""
+        save the stories they change and the clusterer's state; everything again where needed (or asked:
+        then every story is returned as touched)."""
         settings = self.settings
         cluster_key = _settings_fingerprint(settings, _CLUSTER_SETTINGS)
         saved = self.store.pipeline_state([CLUSTER_STATE, CLUSTER_META])
         meta: dict[str, Any] = json.loads(saved[CLUSTER_META]) if CLUSTER_META in saved else {}
         new: list[Article] | None = None
         if (
-            CLUSTER_STATE in saved
+            not everything
+            and CLUSTER_STATE in saved
             and meta.get("settings") == cluster_key
             and meta.get("revisions") == counts["revisions"]
         ):
@@ -497,7 +500,11 @@ class Pipeline:
         if meta.get("revisions", counts["revisions"]) != counts["revisions"]:
             revised |= store.revised_article_ids()
 
-        placed = self._place(counts, pending)
+        fingerprint = _settings_fingerprint(settings)
+        saved_fingerprint = store.pipeline_state([BRIEF_FINGERPRINT]).get(BRIEF_FINGERPRINT)
+        # Other settings, program or reference records may change any brief: every story is looked at
+        # again, as a run from scratch would (the briefs whose content is unchanged keep their version).
+        placed = self._place(counts, pending, everything=saved_fingerprint != fingerprint.encode())
         articles = placed.articles
         missing_ids = [a for s in placed.touched for a in s.article_ids if a not in articles]
         if missing_ids:
@@ -509,7 +516,6 @@ class Pipeline:
         summary.stories_briefed = len(briefed)
         summary.briefs_unchanged += len(briefed) - len(candidates)
 
-        fingerprint = _settings_fingerprint(settings) if candidates else ""
         keys = {s.id: _inputs_key(fingerprint, s, articles) for s in candidates}
         stored_keys = store.pipeline_state([INPUTS_PREFIX + s.id for s in candidates]) if candidates else {}
         to_write = []
@@ -522,7 +528,13 @@ class Pipeline:
             group = to_write[start : start + STORY_GROUP]
             written = self._write_group(group, articles, revised, summary, progress, start, len(to_write))
             store.save_pipeline_state({INPUTS_PREFIX + s: keys[s] for s in written})
-        store.save_pipeline_state({PENDING: b"[]", BRIEFED: json.dumps(sorted(briefed)).encode()})
+        store.save_pipeline_state(
+            {
+                PENDING: b"[]",
+                BRIEFED: json.dumps(sorted(briefed)).encode(),
+                BRIEF_FINGERPRINT: fingerprint.encode(),
+            }
+        )
         summary.provider_errors = [str(e) for e in self.enricher.errors] if to_write else []
 
     def _write_group(

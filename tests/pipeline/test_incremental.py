@@ -115,3 +115,21 @@ def test_a_deleted_export_is_written_again_and_a_late_report_reclusters(tmp_path
     summary = run(settings, [str(late)])
     assert summary.ingest.new_articles == 1 and summary.briefs_new_versions == 0
     assert _exports(settings) == exports
+
+
+def test_stored_article_categories_are_dropped_when_the_classifier_changes(tmp_path: Path) -> None:
+    from wirebrief.records import CategoryScore
+
+    (batch,) = _sample_batches(tmp_path, 1)
+    settings = Settings(data_dir=tmp_path / "data")
+    run(settings, [str(batch)])
+    with Store.open(settings.resolved_database_url) as store:
+        briefed = store.latest_briefs()[0].story_id
+        article_id = next(s for s in store.stories() if s.id == briefed).article_ids[0]
+        assert store.categories(article_id)  # classified once, stored per article
+        store.save_categories(article_id, (CategoryScore("planted", "Planted", 1.0, (), ()),))
+    stricter = settings.model_copy(update={"classify_threshold": 0.35})
+    summary = run(stricter, [])
+    assert summary.briefs_new_versions + summary.briefs_unchanged == summary.stories_briefed
+    with Store.open(settings.resolved_database_url) as store:
+        assert "planted" not in {c.slug for c in store.categories(article_id)}
