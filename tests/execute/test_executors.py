@@ -164,3 +164,11 @@ def test_a_worker_killed_mid_run_loses_no_article(
         missing = [a for a in briefed if store.extraction(a) is None]
     assert not missing
     assert {p.name: p.read_bytes() for p in sorted(settings.resolved_export_dir.iterdir())} == local_exports
+
+
+def test_asking_for_dask_without_the_extra_names_the_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # what Python does when a package is absent
+    with pytest.raises(ConfigError, match=r"wirebrief\[dask\]"):
+        make_executor(Settings(data_dir=tmp_path, executor="dask"))
