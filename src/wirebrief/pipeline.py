@@ -1,32 +1,48 @@
 """Runs the stages in data-flow order: ingest → normalise → dedupe → cluster → extract → enrich →
 classify → write → verify → store → publish.
 
-Everything is kept in the store, so a run is incremental: reports already stored with the same text
-are skipped, extraction runs only on new or revised articles, and a brief gets a new version only
-when its content changes (so a second run on the same input writes nothing new, and a run with two
-new reports touches only the stories they join).
+Everything is kept in the store, so a run costs what is new, not what is stored:
+
+- reports already stored with the same text are skipped at ingest;
+- the story clusterer's working state (its open window) is saved in the store after each run
+  (``pipeline_state``), so the next run places only the articles stored since, in time order. That
+  equals clustering everything from scratch; where it could not (an article older than the newest
+  already placed, a revised article, other clustering settings or code), the run clusters everything
+  again, as before;
+- extractions and per-article categories are stored and read back in bulk; extraction runs only on
+  new or revised articles, streamed in chunks and saved as they come;
+- a brief is written, verified and exported again only when the key of its inputs changes: the
+  story's membership and articles, the settings that shape a brief, the reference records and the
+  program itself. A ``brief`` with nothing new does almost nothing.
+
+The parallel stages (extraction, writing+verifying) run over an :mod:`executor <wirebrief.execute>`:
+in this process, a local process pool or a Dask cluster. The store and the ordered steps (dedupe,
+story assignment) stay in this process.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any
 
-from wirebrief.alerts.outbox import alert_hook
-from wirebrief.classify import Classifier
-from wirebrief.cluster import cluster_articles
-from wirebrief.enrich import Enricher, rank_facts, salient_entities
+import wirebrief
 from wirebrief.errors import InputError
-from wirebrief.extract import Extractor
+from wirebrief.execute import Executor, LocalExecutor, make_executor
+from wirebrief.execute.tasks import BriefWriter as BriefWriter
+from wirebrief.execute.tasks import ExtractJob, WriteJob, chunked, extract_articles, stages, write_brief
 from wirebrief.ingest import iter_reports
 from wirebrief.ingest.fetch import Fetched
 from wirebrief.intake import IngestSummary as IngestSummary
 from wirebrief.intake import ReportIngester
-from wirebrief.publish import SourceIndex, export_brief
+from wirebrief.publish import SUFFIX, SourceIndex, export_brief
 from wirebrief.records import (
     Article,
     Brief,
@@ -38,18 +54,63 @@ from wirebrief.records import (
 )
 from wirebrief.settings import Settings
 from wirebrief.store import Store
-from wirebrief.verify import Verifier, VerifierConfig
-from wirebrief.write import DeterministicWriter, load_stakeholders
+
+if TYPE_CHECKING:
+    from wirebrief.alerts.outbox import AlertHook
+    from wirebrief.classify import Classifier
+    from wirebrief.cluster import StoryClusterer
+    from wirebrief.cluster.dense import Embedder
+    from wirebrief.enrich import Enricher
+    from wirebrief.extract import Extractor
+    from wirebrief.verify import Verifier
 
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[str, int, int], None]  # stage, done, total
 
-
-class BriefWriter(Protocol):
-    """What the pipeline needs of a writer: the deterministic one, or the LLM one with its fallback."""
-
-    def write(self, bundle: StoryBundle) -> Brief: ...
+# Names of the pipeline's working state in the store.
+CLUSTER_STATE = "clusterer"
+CLUSTER_META = "clusterer-meta"
+PENDING = "pending-stories"  # stories placed but not yet briefed (a run stopped in between)
+BRIEFED = "briefed-stories"  # stories with enough independent reports, as of the last run
+INPUTS_PREFIX = "brief-inputs:"
+BRIEF_FINGERPRINT = "brief-fingerprint"  # the settings, program and reference records of the last run
+CLASSIFIER_KEY = "classifier"  # the settings and program the stored per-article categories come from
+# Articles per extraction task, and stories per group (what is held in memory at once).
+EXTRACT_CHUNK = 16
+STORY_GROUP = 128
+# Fewest articles to extract, and stories to write, for which a local process pool is started (each worker
+# loads spaCy once, a few seconds; below these counts one process is done sooner).
+POOL_MIN_ARTICLES = 200
+POOL_MIN_STORIES = 40
+_IN_PROCESS = LocalExecutor(1)
+# Settings that say where things are kept, not what a brief says: they do not change a brief's inputs.
+_PLACE_SETTINGS = frozenset(
+    {
+        "data_dir",
+        "database_url",
+        "export_dir",
+        "executor",
+        "workers",
+        "dask_scheduler",
+        "serve_host",
+        "serve_port",
+        "public_base_url",
+        "feed_token",
+        "saved_searches",
+    }
+)
+# Settings of what is served and sent, not of what a brief says: changing them rewrites nothing.
+_OUTPUT_SIDE_PREFIXES = ("alerts_", "web_", "push_", "serve_")
+_CLASSIFY_SETTINGS = ("taxonomy_file", "classify_threshold")
+_CLUSTER_SETTINGS = (
+    "cluster_threshold",
+    "cluster_window_days",
+    "cluster_idf_window_days",
+    "cluster_dense",
+    "cluster_embedder",
+    "cluster_static_model_dir",
+)
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -83,6 +144,8 @@ def ingest(
     ``fetched`` maps URLs among ``locations`` to answers the caller already received (the watcher's
     conditional GET), which are read instead of fetching those URLs again."""
     summary = IngestSummary()
+    if not locations:
+        return summary  # nothing to read: the deduplicator's window is not even loaded
 
     def problem(error: InputError) -> None:
         log.warning("%s", error)
@@ -103,7 +166,7 @@ def ingest(
     return summary
 
 
-def _stories_to_brief(stories: Iterable[Story], articles: dict[str, Article], minimum: int) -> list[Story]:
+def _stories_to_brief(stories: Iterable[Story], articles: Mapping[str, Article], minimum: int) -> list[Story]:
     chosen = []
     for story in stories:
         sources = {articles[a].independent_source for a in story.article_ids if a in articles}
@@ -112,75 +175,296 @@ def _stories_to_brief(stories: Iterable[Story], articles: dict[str, Article], mi
     return chosen
 
 
-class Pipeline:
-    """The whole job over one store; stages are built once and reused across stories."""
+@functools.cache
+def _program_fingerprint() -> str:
+    """A hash of the installed program (code and bundled data): a new version rewrites every brief once."""
+    root = Path(wirebrief.__file__).parent
+    digest = hashlib.sha256(wirebrief.__version__.encode())
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
-    def __init__(self, settings: Settings, store: Store) -> None:
+
+def _file_digest(path: Path | None) -> str:
+    if path is None or not path.is_file():
+        return ""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _settings_fingerprint(settings: Settings, names: Iterable[str] | None = None) -> str:
+    """A hash of the settings that shape the output (``names``, else all but where things are kept), with
+    the contents of the files they name."""
+    dumped = settings.model_dump(mode="json")
+    chosen = (
+        sorted(names)
+        if names is not None
+        else sorted(n for n in set(dumped) - _PLACE_SETTINGS if not n.startswith(_OUTPUT_SIDE_PREFIXES))
+    )
+    values = {name: dumped[name] for name in chosen}
+    files = {
+        name: _file_digest(value) for name in chosen if isinstance(value := getattr(settings, name), Path)
+    }
+    if names is None:
+        # The snapshot `wirebrief refresh` writes, which enrich.enricher.snapshot_path reads when no
+        # reference_snapshot is set (that one is a Path setting, hashed above).
+        files["refreshed snapshot"] = _file_digest(settings.data_dir / "reference" / "snapshot.json")
+    blob = json.dumps({"settings": values, "files": files, "program": _program_fingerprint()}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _inputs_key(fingerprint: str, story: Story, articles: Mapping[str, Article]) -> bytes:
+    """What a story's brief is written from: the settings and program, the story, its articles."""
+    digest = hashlib.sha256(fingerprint.encode())
+    digest.update(repr(story).encode())
+    for article_id in story.article_ids:
+        digest.update(repr(articles.get(article_id)).encode())
+    return digest.hexdigest().encode()
+
+
+def _key_of(article: Article) -> tuple[str, str]:
+    return (article.published.isoformat(), article.id)
+
+
+@dataclass(slots=True)
+class _Placed:
+    """What story assignment did in this run: the stories whose membership changed, and all articles
+    read (by id) where the run read them all anyway."""
+
+    touched: list[Story]
+    articles: dict[str, Article]
+
+
+class Pipeline:
+    """The whole job over one store. Stages are built on first use, once per process (so a ``brief``
+    with nothing new loads no model)."""
+
+    def __init__(self, settings: Settings, store: Store, *, executor: Executor | None = None) -> None:
         self.settings = settings
         self.store = store
-        self.extractor = Extractor(settings)
-        self.enricher = Enricher(settings)
-        self.classifier = Classifier(settings)
-        stakeholders = load_stakeholders(settings.stakeholders_file)
-        deterministic = DeterministicWriter(
-            settings, stakeholders, parse=self._parse, parse_many=self._parse_many
+        self._executor = executor
+        self._own_executor = executor is None
+        self._linked: dict[str, Entity] = {}  # entities linked in this run
+
+    # ---------------------------------------------------------------------------------- stages
+
+    # Stages and their modules load on first use: a `brief` with nothing new imports none of them.
+    @functools.cached_property
+    def enricher(self) -> Enricher:
+        from wirebrief.enrich import Enricher
+
+        return Enricher(self.settings)
+
+    @functools.cached_property
+    def alerts(self) -> AlertHook | None:
+        """The alert rules' hook, or None when no rules are configured."""
+        from wirebrief.alerts.outbox import alert_hook
+
+        return alert_hook(self.settings, self.store)
+
+    @functools.cached_property
+    def classifier(self) -> Classifier:
+        from wirebrief.classify import Classifier
+
+        return Classifier(self.settings)
+
+    @property
+    def extractor(self) -> Extractor:
+        return stages(self.settings).extractor
+
+    @property
+    def writer(self) -> BriefWriter:
+        return stages(self.settings).writer
+
+    @property
+    def verifier(self) -> Verifier:
+        return stages(self.settings).verifier
+
+    @property
+    def executor(self) -> Executor:
+        if self._executor is None:
+            self._executor = make_executor(self.settings)
+        return self._executor
+
+    def _executor_for(self, tasks: int, minimum: int) -> Executor:
+        """The configured executor, except that a local pool is not started for fewer than ``minimum``
+        tasks (starting worker processes and loading their models costs more than it saves); a given
+        executor, or Dask, is always used."""
+        if self._executor is None and self.settings.executor == "local" and tasks < minimum:
+            return _IN_PROCESS
+        return self.executor
+
+    def close(self) -> None:
+        """Stop the executor this pipeline started (a given one is the caller's to close)."""
+        if self._own_executor and self._executor is not None:
+            self._executor.close()
+            self._executor = None
+
+    # ----------------------------------------------------------------------------- clustering
+
+    def _embedder(self) -> Embedder | None:
+        if not self.settings.cluster_dense:
+            return None
+        from wirebrief.cluster.dense import make_embedder  # optional extra: imported only when asked
+
+        return make_embedder(self.settings)
+
+    def _place(self, counts: Mapping[str, int], pending: list[str], *, everything: bool = False) -> _Placed:
+        """Assign the articles stored since the last run to stories (one ordered step, in this process),
+        save the stories they change and the clusterer's state; everything again where needed (or asked:
+        then every story is returned as touched)."""
+        settings = self.settings
+        cluster_key = _settings_fingerprint(settings, _CLUSTER_SETTINGS)
+        saved = self.store.pipeline_state([CLUSTER_STATE, CLUSTER_META])
+        meta: dict[str, Any] = json.loads(saved[CLUSTER_META]) if CLUSTER_META in saved else {}
+        new: list[Article] | None = None
+        if (
+            not everything
+            and CLUSTER_STATE in saved
+            and meta.get("settings") == cluster_key
+            and meta.get("revisions") == counts["revisions"]
+        ):
+            last = tuple(meta["last"]) if meta.get("last") else None
+            since = datetime.fromisoformat(last[0]) if last else None
+            new = [a for a in self.store.articles_since(since) if last is None or _key_of(a) > last]
+            if meta["articles"] + len(new) != counts["articles"]:
+                log.info("an article older than the newest placed was stored: clustering everything again")
+                new = None
+        if new is not None and not new:
+            # Nothing new to place: the saved state is not even read back (nor its modules imported).
+            return _Placed(touched=self._stories_named(pending), articles={})
+        from wirebrief.cluster import StoryClusterer
+        from wirebrief.cluster.state import load_clusterer
+
+        embedder = self._embedder()
+        retired: list[Story] = []
+        if new is not None:
+            clusterer = load_clusterer(saved[CLUSTER_STATE], embedder=embedder, on_retire=retired.append)
+            everything = False
+            ordered = sorted(new, key=lambda a: (a.published, a.id))
+        else:
+            clusterer = StoryClusterer(settings, embedder=embedder, on_retire=retired.append)
+            everything = True
+            ordered = sorted(self.store.articles(), key=lambda a: (a.published, a.id))
+            meta = {"articles": 0, "last": None}
+        from wirebrief.cluster.dense import dense_text
+        from wirebrief.cluster.state import dump_clusterer
+
+        embeddings = embedder.embed([dense_text(a) for a in ordered]) if embedder and ordered else None
+        touched_ids: set[str] = set()
+        for position, article in enumerate(ordered):
+            story_id = clusterer.add(article, embedding=None if embeddings is None else embeddings[position])
+            if story_id is not None:
+                touched_ids.add(story_id)
+        open_stories = clusterer.stories()
+        if everything:
+            touched = sorted([*retired, *open_stories], key=lambda s: (s.first_seen, s.id))
+        else:
+            # A story retired in this run was saved when it last changed; a new article joins an open one.
+            touched = [s for s in open_stories if s.id in touched_ids]
+        self.store.save_stories(touched)
+        pending_ids = sorted({s.id for s in touched} | set(pending))
+        last_article = ordered[-1] if ordered else None
+        new_meta = {
+            "settings": cluster_key,
+            "revisions": counts["revisions"],
+            "articles": meta["articles"] + len(ordered),
+            "last": list(_key_of(last_article)) if last_article else meta.get("last"),
+        }
+        # The state and the stories still to brief are saved together: a run stopped after this point
+        # briefs them next time.
+        self.store.save_pipeline_state(
+            {
+                CLUSTER_STATE: dump_clusterer(clusterer),
+                CLUSTER_META: json.dumps(new_meta).encode(),
+                PENDING: json.dumps(pending_ids).encode(),
+            }
         )
-        self.writer: BriefWriter = deterministic
-        self.verifier = Verifier(
-            VerifierConfig(min_coverage=settings.verifier_min_coverage, spacy_model=settings.spacy_model)
-        )
-        self.alerts = alert_hook(settings, store)
-        if settings.writer == "llm":
-            from wirebrief.write.llm import LLMWriter
+        if not everything and pending:
+            known = {s.id for s in touched}
+            touched += [s for s in self._stories_named(pending, clusterer) if s.id not in known]
+        return _Placed(touched=touched, articles={a.id: a for a in ordered} if everything else {})
 
-            self.writer = LLMWriter(settings, stakeholders, deterministic, verifier=self.verifier)
+    def _stories_named(self, ids: Sequence[str], clusterer: StoryClusterer | None = None) -> list[Story]:
+        """The stories ``ids`` as the clusterer holds them, else as stored."""
+        wanted = set(ids)
+        found = {s.id: s for s in clusterer.stories() if s.id in wanted} if clusterer is not None else {}
+        for story_id in wanted - set(found):
+            stored = self.store.story(story_id)
+            if stored is not None:
+                found[story_id] = stored
+        return sorted(found.values(), key=lambda s: (s.first_seen, s.id))
 
-    def _parse(self, text: str) -> object:
-        # The writer parses a few sentences for event titles with the extractor's already loaded pipeline.
-        return self.extractor.nlp(text)
-
-    def _parse_many(self, texts: list[str]) -> Iterable[object]:
-        # Titles need the parse and lemmas, not statistical NER (a third of the parsing time).
-        docs: Iterable[object] = self.extractor.nlp.pipe(texts, disable=["ner"])
-        return docs
+    # ------------------------------------------------------------------------- per-article data
 
     def _extractions(
         self, articles: Sequence[Article], revised: set[str], progress: ProgressCallback
     ) -> dict[str, Extraction]:
-        """Stored extractions where the text is unchanged; the extractor runs on the rest only."""
-        extractions: dict[str, Extraction] = {}
-        missing: list[Article] = []
-        for article in articles:
-            stored = None if article.id in revised else self.store.extraction(article.id)
-            if stored is None:
-                missing.append(article)
-            else:
-                extractions[article.id] = stored
-        progress("extract", 0, len(missing))  # extract_many parses the batch at once
-        for done, extraction in enumerate(self.extractor.extract_many(missing), start=1):
-            self.store.save_extraction(extraction)
-            extractions[extraction.article_id] = extraction
+        """Stored extractions where the text is unchanged (read in bulk); the extractor runs on the rest
+        only, in chunks over the executor, each saved as it comes."""
+        extractions = self.store.extractions([a.id for a in articles if a.id not in revised])
+        missing = [a for a in articles if a.id not in extractions]
+        if not missing:
+            return extractions
+        progress("extract", 0, len(missing))
+        done = 0
+        jobs = (ExtractJob(self.settings, chunk) for chunk in chunked(missing, EXTRACT_CHUNK))
+        executor = self._executor_for(len(missing), POOL_MIN_ARTICLES)
+        for result in executor.map(extract_articles, jobs):
+            self.store.save_entities(result.entities)
+            for entity in result.entities:
+                self._linked.setdefault(entity.id, entity)
+            for extraction in result.extractions:
+                self.store.save_extraction(extraction)
+                extractions[extraction.article_id] = extraction
+            done += len(result.extractions)
             progress("extract", done, len(missing))
-        self.store.save_entities(self.extractor.entities.values())
         return extractions
 
+    def _categories(
+        self, articles: Sequence[Article], revised: set[str]
+    ) -> dict[str, tuple[CategoryScore, ...]]:
+        """Per-article categories: stored ones where the text and the classifier are unchanged, the
+        classifier on the rest (whose result is stored)."""
+        classifier_key = _settings_fingerprint(self.settings, _CLASSIFY_SETTINGS).encode()
+        if self.store.pipeline_state([CLASSIFIER_KEY]).get(CLASSIFIER_KEY) != classifier_key:
+            # Another taxonomy or program: every stored article category is stale (dropped before the new
+            # key is saved, so an interruption in between drops them again next time).
+            self.store.drop_article_categories()
+            self.store.save_pipeline_state({CLASSIFIER_KEY: classifier_key})
+        stored = self.store.categories_of([a.id for a in articles if a.id not in revised])
+        categories: dict[str, tuple[CategoryScore, ...]] = {}
+        for article in articles:
+            found = stored.get(article.id)
+            if found is None:
+                found = self.classifier.classify(article.title, article.text)
+                self.store.save_categories(article.id, found)
+            categories[article.id] = found
+        return categories
+
     def _entities(self, extractions: Iterable[Extraction]) -> dict[str, Entity]:
+        wanted = [
+            m.entity_id for extraction in extractions for m in extraction.mentions if m.entity_id is not None
+        ]
         entities: dict[str, Entity] = {}
-        for extraction in extractions:
-            for mention in extraction.mentions:
-                if mention.entity_id and mention.entity_id not in entities:
-                    entity = self.extractor.entity(mention.entity_id) or self.store.entity(mention.entity_id)
-                    if entity is not None:
-                        entities[entity.id] = entity
+        unknown = [e for e in dict.fromkeys(wanted) if e not in self._linked]
+        from_store = {e.id: e for e in self.store.entities(unknown)} if unknown else {}
+        for entity_id in dict.fromkeys(wanted):
+            entity = self._linked.get(entity_id) or from_store.get(entity_id)
+            if entity is not None:
+                entities[entity.id] = entity
         return entities
 
     def bundle(
         self,
         story: Story,
-        articles: dict[str, Article],
-        extractions: dict[str, Extraction],
-        categories: dict[str, tuple[CategoryScore, ...]],
+        articles: Mapping[str, Article],
+        extractions: Mapping[str, Extraction],
+        categories: Mapping[str, tuple[CategoryScore, ...]],
     ) -> StoryBundle:
+        from wirebrief.enrich import rank_facts, salient_entities
+
         story_articles = tuple(articles[a] for a in story.article_ids if a in articles)
         story_extractions = {a.id: extractions[a.id] for a in story_articles if a.id in extractions}
         entities = self._entities(story_extractions.values())
@@ -207,57 +491,223 @@ class Pipeline:
             article_categories=article_categories,
         )
 
-    def brief_stories(self, summary: RunSummary, progress: ProgressCallback = _no_progress) -> None:
-        settings = self.settings
-        all_articles = self.store.articles()
-        articles = {a.id: a for a in all_articles}
-        embedder = None
-        if settings.cluster_dense:
-            from wirebrief.cluster.dense import make_embedder  # optional extra: imported only when asked
+    # ----------------------------------------------------------------------------------- briefs
 
-            embedder = make_embedder(settings)
-        stories = cluster_articles(all_articles, settings, embedder=embedder)
-        self.store.save_stories(stories)
-        summary.stories = len(stories)
-        chosen = _stories_to_brief(stories, articles, settings.min_independent_reports)
-        summary.stories_briefed = len(chosen)
-        needed = [articles[a] for story in chosen for a in story.article_ids]
-        extractions = self._extractions(needed, summary.ingest.revised_ids, progress)
-        categories = {a.id: self.classifier.classify(a.title, a.text) for a in needed}
-        export_dir = settings.resolved_export_dir
-        summary.export_dir = export_dir
-        for done, story in enumerate(chosen, start=1):
-            bundle = self.bundle(story, articles, extractions, categories)
-            self.store.save_facts(bundle.facts)
-            self.store.save_categories(story.id, bundle.categories)
-            draft = self.writer.write(bundle)
-            # The LLM writer verifies its own draft (to decide on falling back); verifying again would
-            # replace its support report with one that no longer lists what it dropped.
-            verified = draft if draft.support is not None else self.verifier.verify(draft, bundle)
+    def _exported(self, story_id: str) -> bool:
+        directory = self.settings.resolved_export_dir
+        suffixes = [SUFFIX.get(fmt, "") for fmt in self.settings.export_formats]
+        return all((directory / f"{story_id}{suffix}").is_file() for suffix in suffixes)
+
+    def brief_stories(self, summary: RunSummary, progress: ProgressCallback = _no_progress) -> None:
+        """Place the new articles in stories and (re)write the briefs whose inputs changed."""
+        try:
+            self._brief_stories(summary, progress)
+        finally:
+            self.close()
+
+    def _brief_stories(self, summary: RunSummary, progress: ProgressCallback) -> None:
+        settings, store = self.settings, self.store
+        summary.export_dir = settings.resolved_export_dir
+        counts = store.counts()
+        saved = store.pipeline_state([PENDING, BRIEFED, CLUSTER_META])
+        pending: list[str] = json.loads(saved[PENDING]) if PENDING in saved else []
+        briefed: set[str] = set(json.loads(saved[BRIEFED])) if BRIEFED in saved else set()
+        meta = json.loads(saved[CLUSTER_META]) if CLUSTER_META in saved else {}
+        # Articles revised since the state was saved (a separate `ingest`) are not in this run's summary.
+        revised = set(summary.ingest.revised_ids)
+        if meta.get("revisions", counts["revisions"]) != counts["revisions"]:
+            revised |= store.revised_article_ids()
+
+        fingerprint = _settings_fingerprint(settings)
+        saved_fingerprint = store.pipeline_state([BRIEF_FINGERPRINT]).get(BRIEF_FINGERPRINT)
+        # Other settings, program or reference records may change any brief: every story is looked at
+        # again, as a run from scratch would (the briefs whose content is unchanged keep their version).
+        placed = self._place(counts, pending, everything=saved_fingerprint != fingerprint.encode())
+        articles = placed.articles
+        missing_ids = [a for s in placed.touched for a in s.article_ids if a not in articles]
+        if missing_ids:
+            articles.update((a.id, a) for a in store.articles(missing_ids))
+        candidates = _stories_to_brief(placed.touched, articles, settings.min_independent_reports)
+        touched_ids = {s.id for s in placed.touched}
+        briefed = (briefed - touched_ids) | {s.id for s in candidates}
+        summary.stories = store.counts()["stories"] if placed.touched else counts["stories"]
+        summary.stories_briefed = len(briefed)
+        summary.briefs_unchanged += len(briefed) - len(candidates)
+
+        keys = {s.id: _inputs_key(fingerprint, s, articles) for s in candidates}
+        stored_keys = store.pipeline_state([INPUTS_PREFIX + s.id for s in candidates]) if candidates else {}
+        to_write = []
+        for story in candidates:
+            if stored_keys.get(INPUTS_PREFIX + story.id) == keys[story.id] and self._exported(story.id):
+                summary.briefs_unchanged += 1
+            else:
+                to_write.append(story)
+        for start in range(0, len(to_write), STORY_GROUP):
+            group = to_write[start : start + STORY_GROUP]
+            written = self._write_group(group, articles, revised, summary, progress, start, len(to_write))
+            store.save_pipeline_state({INPUTS_PREFIX + s: keys[s] for s in written})
+        store.save_pipeline_state(
+            {
+                PENDING: b"[]",
+                BRIEFED: json.dumps(sorted(briefed)).encode(),
+                BRIEF_FINGERPRINT: fingerprint.encode(),
+            }
+        )
+        summary.provider_errors = [str(e) for e in self.enricher.errors] if to_write else []
+
+    def _write_group(
+        self,
+        group: Sequence[Story],
+        articles: Mapping[str, Article],
+        revised: set[str],
+        summary: RunSummary,
+        progress: ProgressCallback,
+        done_before: int,
+        total: int,
+    ) -> list[str]:
+        """Extract, classify, enrich, write, verify, store and export the briefs of ``group``."""
+        settings, store = self.settings, self.store
+        needed = list(
+            {a: articles[a] for story in group for a in story.article_ids if a in articles}.values()
+        )
+        extractions = self._extractions(needed, revised, progress)
+        categories = self._categories(needed, revised)
+
+        bundles: dict[str, StoryBundle] = {}
+
+        def jobs() -> Iterator[WriteJob]:
+            for story in group:
+                bundle = self.bundle(story, articles, extractions, categories)
+                store.save_facts(bundle.facts)
+                store.save_categories(story.id, bundle.categories)
+                bundles[story.id] = bundle
+                yield WriteJob(settings, bundle)
+
+        written: list[str] = []
+        executor = self._executor_for(total, POOL_MIN_STORIES)
+        for done, verified in enumerate(executor.map(write_brief, jobs()), start=done_before + 1):
+            bundle = bundles.pop(verified.story_id)
             assert verified.support is not None
             summary.sentences_verified += verified.support.supported
             summary.sentences_rejected += len(verified.support.dropped)
-            previous = self.store.brief_versions(story.id)
+            previous = store.brief_versions(verified.story_id)
             # A new version and the alerts it fires are stored together (the outbox, docs/alerts.md).
-            with self.store.transaction():
-                stored = self.store.save_brief(verified)
+            with store.transaction():
+                stored = store.save_brief(verified)
                 if self.alerts is not None and stored.version not in previous:
-                    self.alerts.brief_saved(self.store, stored, bundle)
+                    self.alerts.brief_saved(store, stored, bundle)
             if stored.version in previous:
                 summary.briefs_unchanged += 1
             else:
                 summary.briefs_new_versions += 1
-            export_brief(stored, SourceIndex.from_bundle(bundle), export_dir, settings.export_formats)  # type: ignore[arg-type]
+            formats: Any = settings.export_formats  # validated by publish (an unknown format is an error)
+            export_brief(stored, SourceIndex.from_bundle(bundle), settings.resolved_export_dir, formats)
             summary.briefs.append(stored)
-            progress("write", done, len(chosen))
-        summary.provider_errors = [str(e) for e in self.enricher.errors]
+            written.append(verified.story_id)
+            progress("write", done, total)
+        return written
 
 
 def run(
-    settings: Settings, locations: Sequence[str], progress: ProgressCallback = _no_progress
+    settings: Settings,
+    locations: Sequence[str],
+    progress: ProgressCallback = _no_progress,
+    *,
+    executor: Executor | None = None,
 ) -> RunSummary:
-    """Ingest ``locations`` and (re)write the brief of every story with enough independent reports."""
+    """Ingest ``locations`` and (re)write the brief of every story with enough independent reports whose
+    inputs changed."""
     with Store.open(settings.resolved_database_url) as store:
         summary = RunSummary(ingest=ingest(store, locations, settings, progress))
-        Pipeline(settings, store).brief_stories(summary, progress)
+        Pipeline(settings, store, executor=executor).brief_stories(summary, progress)
         return summary
+
+
+BACKFILL_PREFIX = "backfill:"  # reports of an input read and briefed so far (a resumed backfill skips them)
+
+
+@dataclass(slots=True)
+class BackfillSummary:
+    reports_read: int = 0
+    reports_skipped: int = 0  # read and briefed by an earlier, interrupted backfill
+    new_articles: int = 0
+    revisions: int = 0
+    duplicates_dropped: int = 0
+    chunks: int = 0
+    briefs_new_versions: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def _checkpoint_name(location: str) -> str:
+    if location.startswith(("http://", "https://")):
+        return BACKFILL_PREFIX + location
+    return BACKFILL_PREFIX + str(Path(location).resolve())
+
+
+def backfill(
+    settings: Settings,
+    locations: Sequence[str],
+    *,
+    chunk_size: int = 2_000,
+    progress: Callable[[int], None] | None = None,
+    executor: Executor | None = None,
+) -> BackfillSummary:
+    """Ingest a large archive in chunks of ``chunk_size`` reports, briefing after each, so memory is bounded
+    by a chunk and the clusterer's window, not by the archive.
+
+    After each chunk the number of reports of each input done so far is saved in the store; a backfill of
+    the same inputs after an interruption skips them without reading them into the store again (reports
+    of an unfinished chunk are found already stored and cost a hash lookup each). ``progress`` is called
+    with the number of reports read (skipped ones included) after each report."""
+    summary = BackfillSummary()
+    own_executor = executor is None
+    with Store.open(settings.resolved_database_url) as store:
+        executor = executor if executor is not None else make_executor(settings)
+        try:
+            names = {location: _checkpoint_name(location) for location in locations}
+            saved = store.pipeline_state(list(names.values()))
+            chunk = IngestSummary()
+
+            def problem(error: InputError) -> None:
+                log.warning("%s", error)
+                chunk.problems.append(str(error))
+
+            ingester = ReportIngester(store, settings, chunk, problem)
+
+            def brief(done: Mapping[str, int]) -> None:
+                nonlocal chunk, ingester
+                summary.new_articles += chunk.new_articles
+                summary.revisions += chunk.revisions
+                summary.duplicates_dropped += chunk.duplicates_dropped
+                summary.problems += chunk.problems
+                run_summary = RunSummary(ingest=chunk)
+                Pipeline(settings, store, executor=executor).brief_stories(run_summary)
+                summary.briefs_new_versions += run_summary.briefs_new_versions
+                summary.chunks += 1
+                store.save_pipeline_state({names[loc]: str(count).encode() for loc, count in done.items()})
+                chunk = IngestSummary()
+                ingester = ReportIngester(store, settings, chunk, problem, deduplicator=ingester.deduplicator)
+
+            done: dict[str, int] = {}
+            for location in locations:
+                skip = int(saved[names[location]]) if names[location] in saved else 0
+                done[location] = 0
+                try:
+                    for raw in iter_reports(location, on_problem=problem, settings=settings):
+                        done[location] += 1
+                        summary.reports_read += 1
+                        if done[location] > skip:
+                            ingester.add(raw)
+                            if chunk.reports_read >= chunk_size:
+                                brief(done)
+                        else:
+                            summary.reports_skipped += 1
+                        if progress is not None:
+                            progress(summary.reports_read)
+                except InputError as error:
+                    problem(error)
+            brief(done)
+        finally:
+            if own_executor:
+                executor.close()
+    return summary

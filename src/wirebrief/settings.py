@@ -279,6 +279,27 @@ class Settings(BaseSettings):
         description="Share of LLM sentences the verifier must keep, else the deterministic writer is used.",
     )
 
+    # --- execution (scale)
+    executor: Literal["local", "dask"] = Field(
+        "local",
+        description="Where extraction and writing+verifying run: `local` (this machine) or `dask` (a Dask "
+        "distributed cluster; extra `dask`).",
+    )
+    workers: int = Field(
+        0,
+        ge=0,
+        description="Worker processes for the parallel stages: 0 (default) one per CPU core, 1 runs them in "
+        "this process; a local pool starts only for 200+ articles to extract or 40+ briefs to write. With "
+        "`executor: dask` and no scheduler, the size of the LocalCluster started.",
+    )
+    dask_scheduler: str | None = Field(
+        None, description="Address of the Dask scheduler (`tcp://HOST:PORT`); none starts a LocalCluster."
+    )
+
+    @property
+    def resolved_workers(self) -> int:
+        return self.workers or (os.cpu_count() or 1)
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -417,6 +418,17 @@ read_model_state = Table(
     Column("last_brief_id", Integer, nullable=False),
 )
 
+# Working state the pipeline keeps between runs so that a run costs what is new, not what is stored:
+# the story clusterer's open window ("clusterer"), and per story the key of the inputs its brief was
+# written from ("brief-inputs:<story id>"). Losing a row costs time only (it is rebuilt from the articles).
+pipeline_state = Table(
+    "pipeline_state",
+    metadata,
+    Column("name", String, primary_key=True),
+    Column("value", LargeBinary, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
 __all__ = [
     "UTCDateTime",
     "alert_attempts",
@@ -435,6 +447,7 @@ __all__ = [
     "facts",
     "mentions",
     "metadata",
+    "pipeline_state",
     "quotes",
     "read_model_state",
     "report_sentences",

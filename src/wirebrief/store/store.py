@@ -1134,6 +1134,135 @@ class Store:
         with self._reading() as connection:
             return self._select_categories(connection, owner_id)
 
+    def categories_of(self, owner_ids: Sequence[str]) -> dict[str, tuple[CategoryScore, ...]]:
+        """Category scores of many articles or stories in a few queries (owners with none are left out)."""
+        table = t.categories
+        found: dict[str, list[CategoryScore]] = defaultdict(list)
+        with self._reading() as connection:
+            for chunk in _chunks(list(dict.fromkeys(owner_ids))):
+                for r in connection.execute(
+                    select(table)
+                    .where(table.c.owner_id.in_(chunk))
+                    .order_by(table.c.owner_id, table.c.position)
+                ):
+                    found[r.owner_id].append(
+                        CategoryScore(
+                            slug=r.slug,
+                            label=r.label,
+                            score=r.score,
+                            iptc=tuple(codec.iptc_topic_from_json(topic) for topic in r.iptc),
+                            evidence=tuple(r.evidence),
+                        )
+                    )
+        return {owner: tuple(scores) for owner, scores in found.items()}
+
+    def drop_article_categories(self) -> int:
+        """Delete the category scores of every article (stories keep theirs); the number of rows deleted."""
+        table = t.categories
+        with self._writing() as connection:
+            result = connection.execute(
+                delete(table).where(table.c.owner_id.in_(select(t.articles.c.id).scalar_subquery()))
+            )
+            return int(result.rowcount or 0)
+
+    # ------------------------------------------------------------------------- bulk extraction
+
+    def extractions(self, article_ids: Sequence[str]) -> dict[str, Extraction]:
+        """Stored extractions of many articles in a few queries per chunk (articles without one are
+        left out); equal to calling :meth:`extraction` for each."""
+        found: dict[str, Extraction] = {}
+        with self._reading() as connection:
+            for chunk in _chunks(list(dict.fromkeys(article_ids))):
+                marked = list(
+                    connection.execute(
+                        select(t.extractions.c.article_id).where(t.extractions.c.article_id.in_(chunk))
+                    ).scalars()
+                )
+                if not marked:
+                    continue
+                sentences: dict[str, list[ReportSentence]] = defaultdict(list)
+                for r in connection.execute(
+                    select(t.report_sentences)
+                    .where(t.report_sentences.c.article_id.in_(marked))
+                    .order_by(t.report_sentences.c.article_id, t.report_sentences.c.position)
+                ):
+                    sentences[r.article_id].append(
+                        ReportSentence(id=r.id, article_id=r.article_id, index=r.position, text=r.text)
+                    )
+                mentions: dict[str, list[Mention]] = defaultdict(list)
+                for r in connection.execute(
+                    select(t.mentions)
+                    .where(t.mentions.c.article_id.in_(marked))
+                    .order_by(t.mentions.c.article_id, t.mentions.c.position)
+                ):
+                    mentions[r.article_id].append(
+                        Mention(
+                            sentence_id=r.sentence_id,
+                            article_id=r.article_id,
+                            text=r.text,
+                            label=r.label,
+                            start=r.start_char,
+                            end=r.end_char,
+                            entity_id=r.entity_id,
+                        )
+                    )
+                quotes: dict[str, list[Quote]] = defaultdict(list)
+                for r in connection.execute(
+                    select(t.quotes)
+                    .where(t.quotes.c.article_id.in_(marked))
+                    .order_by(t.quotes.c.article_id, t.quotes.c.position)
+                ):
+                    quotes[r.article_id].append(
+                        Quote(sentence_id=r.sentence_id, speaker=r.speaker, text=r.text)
+                    )
+                for article_id in marked:
+                    found[article_id] = Extraction(
+                        article_id=article_id,
+                        sentences=tuple(sentences[article_id]),
+                        mentions=tuple(mentions[article_id]),
+                        quotes=tuple(quotes[article_id]),
+                    )
+        return found
+
+    def revised_article_ids(self) -> set[str]:
+        """Ids of the articles that have ever been revised (a small set: revisions are rare)."""
+        with self._reading() as connection:
+            return set(connection.execute(select(t.article_revisions.c.article_id).distinct()).scalars())
+
+    # ------------------------------------------------------------------------- pipeline state
+
+    def pipeline_state(self, names: Sequence[str]) -> dict[str, bytes]:
+        """The pipeline's saved working state under ``names`` (names never saved are left out)."""
+        table = t.pipeline_state
+        found: dict[str, bytes] = {}
+        with self._reading() as connection:
+            for chunk in _chunks(list(dict.fromkeys(names))):
+                for r in connection.execute(
+                    select(table.c.name, table.c.value).where(table.c.name.in_(chunk))
+                ):
+                    found[r.name] = bytes(r.value)
+        return found
+
+    def save_pipeline_state(self, values: Mapping[str, bytes]) -> None:
+        """Replace the pipeline's working state under each name given (in one transaction)."""
+        if not values:
+            return
+        table = t.pipeline_state
+        now = datetime.now(UTC)
+        with self._writing() as connection:
+            names = list(values)
+            for chunk in _chunks(names):
+                connection.execute(delete(table).where(table.c.name.in_(chunk)))
+            connection.execute(
+                insert(table),
+                [{"name": name, "value": value, "updated_at": now} for name, value in values.items()],
+            )
+
+    def drop_pipeline_state(self) -> None:
+        """Forget the pipeline's working state: the next run rebuilds it from the stored articles."""
+        with self._writing() as connection:
+            connection.execute(delete(t.pipeline_state))
+
     # --------------------------------------------------------------------------------- briefs
 
     def save_brief(self, brief: Brief) -> Brief:
