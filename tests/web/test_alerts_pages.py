@@ -3,48 +3,25 @@ stored by the store functions the deliverer uses (store/alerts.py); channel targ
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import httpx
 import lxml.html
 import pytest
+from alerts_sample import ATOM, HOOK_URL, LEAKS, SECRET, AlertsSite, serve_alerts_site
 from push_server import running_server
 
 from wirebrief.settings import Settings
-from wirebrief.store import Store
-from wirebrief.store import alerts as stored
-
-SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-HOOK_URL = "https://hooks.example.org/services/T0/B0/wb-hook-path"
-ADDRESS = "duty-desk@newsroom.example.org"
-LEAKS = (HOOK_URL, "hooks.example.org", "wb-hook-path", SECRET, "MfKQ9r8GKYqr", ADDRESS, "duty-desk")
-ATOM = "{http://www.w3.org/2005/Atom}"
-RULES = f"""
-channels:
-  soc: {{type: webhook, url: "{HOOK_URL}", secrets: [{SECRET}]}}
-  desk: {{type: email, to: ["{ADDRESS}"]}}
-rules:
-  - id: everything
-    channels: [soc, desk]
-  - id: sourced
-    min_sources: 2
-    advisory_level: 3
-    countries: [IQ, SY]
-    channels: [desk]
-"""
 
 
-@dataclass(frozen=True)
-class AlertsSite:
-    base: str
-    settings: Settings
-    alerted: str  # a story with two alerts
-    quiet: str  # a story without any
+@pytest.fixture(scope="module")
+def alerts_site(
+    site_settings_sqlite: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AlertsSite]:
+    with serve_alerts_site(site_settings_sqlite, tmp_path_factory.mktemp("alerts-site")) as served:
+        yield served
 
 
 def _page(base: str, path: str) -> tuple[str, lxml.html.HtmlElement]:
@@ -52,67 +29,6 @@ def _page(base: str, path: str) -> tuple[str, lxml.html.HtmlElement]:
     assert response.status_code == 200, (path, response.text[:300])
     assert response.headers["content-type"].startswith("text/html")
     return response.text, lxml.html.document_fromstring(response.text)
-
-
-def _event(rule_id: str, story_id: str, version: int, kind: str, at: datetime) -> stored.AlertEvent:
-    return stored.AlertEvent(
-        id=f"evt-{rule_id}-{story_id}-{version}",
-        rule_id=rule_id,
-        story_id=story_id,
-        brief_version=version,
-        type=kind,
-        reasons=("first match",),
-        title=f"Alert title of {story_id}",
-        summary="Headline.",
-        created_at=at,
-        data={"story_id": story_id},
-        text="Story text.",
-    )
-
-
-@pytest.fixture(scope="module")
-def alerts_site(
-    site_settings_sqlite: Settings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[AlertsSite]:
-    """A copy of the sample site (the shared one must not change) with two file rules, one API rule,
-    and alerts of one story: delivered, retrying after an error, and a dead letter."""
-    folder = tmp_path_factory.mktemp("alerts-site")
-    copy = folder / "wirebrief.db"
-    shutil.copy(site_settings_sqlite.resolved_database_url.removeprefix("sqlite:///"), copy)
-    rules = folder / "alerts.yaml"
-    rules.write_text(RULES, "utf-8")
-    settings = Settings(data_dir=folder, database_url=f"sqlite:///{copy}", alerts_rules_file=rules)
-    with running_server(settings) as base:
-        stories = httpx.get(f"{base}/api/v1/stories?limit=5", timeout=30).json()["items"]
-        alerted, quiet = stories[0]["story_id"], stories[1]["story_id"]
-        at = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-        with Store.open(settings.resolved_database_url) as store:
-            stored.put_rule(store, "api-rule", {"id": "api-rule", "query": "drone", "channels": ["soc"]}, at)
-            first = _event("everything", alerted, 1, "story.matched", at)
-            second = _event(
-                "api-rule", alerted, stories[0]["version"], "story.changed", at + timedelta(hours=1)
-            )
-            stored.enqueue(store, first, [("soc", at), ("desk", at)])
-            stored.enqueue(store, second, [("soc", second.created_at)])
-            desk, soc = sorted(stored.deliveries(store, event_id=first.id), key=lambda d: d.channel)
-            stored.record_attempt(store, soc, outcome="delivered", at=at + timedelta(seconds=1), status=204)
-            stored.record_attempt(
-                store,
-                desk,
-                outcome="dead",
-                at=at + timedelta(seconds=2),
-                error=f"SMTP: (550, b'5.1.1 <{ADDRESS}>: Recipient address rejected')",
-            )
-            (retrying,) = stored.deliveries(store, event_id=second.id)
-            stored.record_attempt(
-                store,
-                retrying,
-                outcome="retry",
-                at=second.created_at + timedelta(seconds=1),
-                next_attempt_at=second.created_at + timedelta(minutes=5),
-                error=f"request failed (ConnectError: cannot reach {HOOK_URL}?sig={SECRET})",
-            )
-        yield AlertsSite(base, settings, alerted, quiet)
 
 
 def test_the_alerts_page_shows_rules_deliveries_and_failures(alerts_site: AlertsSite) -> None:
