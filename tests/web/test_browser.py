@@ -142,3 +142,27 @@ def test_phone_width_and_dark_mode(browser: Any, sqlite_site: Site, shots: Path)
     page.wait_for_url("**/stories/**")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert problems == []
+
+
+def test_the_alerts_page_from_the_navigation(
+    browser: Any, site_settings_sqlite: Settings, tmp_path: Path, shots: Path
+) -> None:
+    from alerts_sample import LEAKS, serve_alerts_site
+
+    with serve_alerts_site(site_settings_sqlite, tmp_path) as site:
+        page, problems = _page(browser, viewport={"width": 390, "height": 844}, is_mobile=True)
+        page.goto(site.base + "/")
+        page.locator("nav a[href='/alerts']").click()
+        page.wait_for_url("**/alerts")
+        assert page.locator("h1").inner_text() == "Alerts"
+        assert page.locator("section.alert-rules tbody tr").count() == 3
+        assert page.locator("section.alert-failures tbody tr").count() == 2
+        # The wide tables scroll inside their region; the page itself keeps the phone's width.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(shots / "alerts-phone.png"), full_page=True)
+        page.locator("section.alert-deliveries tbody a").first.click()
+        page.wait_for_url("**/stories/**")
+        assert page.locator("section.alerts tbody tr").count() == 2
+        html = page.content()
+    assert not [leak for leak in LEAKS if leak in html]
+    assert problems == []

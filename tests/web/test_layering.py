@@ -41,3 +41,12 @@ def test_the_web_read_side_uses_store_and_publish_only(name: str) -> None:
 @pytest.mark.parametrize("path", sorted((SRC / "publish").rglob("*.py")), ids=lambda p: p.name)
 def test_publish_does_not_reach_up_into_web(path: Path) -> None:
     assert not {m for m in _wirebrief_imports(path) if _top(m) in ("web", "commands", "pipeline")}
+
+
+def test_the_alerts_page_reads_rules_through_their_loader_and_the_store() -> None:
+    # The alerts page may load the rules (alerts.outbox.load_rules, alerts.rules' types) and read
+    # store/alerts.py; nothing else of the alerts stage (no delivery, no webhook or mail code).
+    found = _wirebrief_imports(SRC / "web" / "alerts_pages.py")
+    alerts = {m for m in found if _top(m) == "alerts"}
+    assert alerts <= {"wirebrief.alerts.outbox", "wirebrief.alerts.rules"}
+    assert {_top(m) for m in found} <= {"errors", "settings", "store", "web", "alerts"}

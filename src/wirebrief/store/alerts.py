@@ -137,15 +137,22 @@ def enqueue_many(
 
 
 def events(
-    store: Store, ids: Sequence[str] | None = None, *, rule_id: str | None = None, limit: int = 100
+    store: Store,
+    ids: Sequence[str] | None = None,
+    *,
+    rule_id: str | None = None,
+    story_id: str | None = None,
+    limit: int = 100,
 ) -> list[AlertEvent]:
-    """Events, newest first: those of ``ids``, or of one rule, or all (at most ``limit``)."""
+    """Events, newest first: those of ``ids``, or of one rule, or of one story, or all (at most ``limit``)."""
     table = t.alert_events
     query = select(table).order_by(table.c.created_at.desc(), table.c.id).limit(limit)
     if ids is not None:
         query = query.where(table.c.id.in_(list(ids)))
     if rule_id is not None:
         query = query.where(table.c.rule_id == rule_id)
+    if story_id is not None:
+        query = query.where(table.c.story_id == story_id)
     with store._reading() as connection:
         return [_event(row) for row in connection.execute(query)]
 

@@ -24,6 +24,7 @@ from wirebrief import __version__
 from wirebrief.errors import PushRefused, WirebriefError
 from wirebrief.settings import Settings
 from wirebrief.web.alerts_api import alerts_router
+from wirebrief.web.alerts_pages import alerts_pages_router
 from wirebrief.web.api import api_router
 from wirebrief.web.feeds import feeds_router
 from wirebrief.web.pages import STATIC_DIR, pages_router, render_error_page
@@ -172,6 +173,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(push_router(settings))
     app.include_router(api_router(state))
     app.include_router(alerts_router(settings))
+    app.include_router(alerts_pages_router(state))
     app.include_router(feeds_router(state))
     app.include_router(pages_router(state))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

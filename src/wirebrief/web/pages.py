@@ -18,11 +18,13 @@ from wirebrief.publish import brief_to_dict
 from wirebrief.publish.changes import choose_versions, load_brief_changes
 from wirebrief.publish.html import export_css, make_environment
 from wirebrief.publish.sources import load_source_index
+from wirebrief.store import alerts as stored_alerts
 from wirebrief.store import queries
 from wirebrief.web.common import decode_cursor, form_int, form_time, make_filters, page_url
 from wirebrief.web.state import WebState
 
 STATIC_DIR = Path(__file__).parent / "static"
+STORY_ALERTS_SHOWN = 20  # the newest alerts fired for a story, on its page
 
 _environment: Environment | None = None
 
@@ -140,6 +142,7 @@ def pages_router(state: WebState) -> APIRouter:
             reports=reports,
             show_dropped=dropped,
             history=store.story_versions(story_id) if stored else [],
+            alerts=stored_alerts.events(store, story_id=story_id, limit=STORY_ALERTS_SHOWN),
         )
 
     def entity_page(request: Request, entity_id: str, facet: str, cursor: str | None) -> HTMLResponse:
