@@ -10,6 +10,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from wirebrief.settings import Settings
 from wirebrief.store import Store
@@ -122,3 +123,14 @@ def test_the_atom_feed_has_one_entry_per_alert(client: TestClient, settings: Set
     assert client.get("/api/v1/alerts/rules/nope/feed.atom").status_code == 404
     deliveries = client.get("/api/v1/alerts/deliveries", headers=AUTH).json()
     assert {d["event_id"] for d in deliveries["last"]} == {"evt-0", "evt-1"} and deliveries["dead"] == []
+
+
+def test_a_rule_feed_is_private_like_every_feed_when_feed_token_is_set(settings: Settings) -> None:
+    private = settings.model_copy(update={"feed_token": SecretStr("feed-token-0123456789abcdef")})
+    app = FastAPI()
+    app.include_router(alerts_router(private))
+    with TestClient(app) as client:
+        assert client.get("/api/v1/alerts/rules/iraq/feed.atom").status_code == 404
+        assert client.get("/api/v1/alerts/rules/iraq/feed.atom?token=wrong").status_code == 404
+        answer = client.get("/api/v1/alerts/rules/iraq/feed.atom?token=feed-token-0123456789abcdef")
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/atom+xml")

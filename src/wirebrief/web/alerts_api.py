@@ -4,7 +4,8 @@
 - ``PUT /api/v1/alerts/rules/{id}``: add or replace a rule (its channels must be the file's);
 - ``DELETE /api/v1/alerts/rules/{id}``: remove a rule added here (the file's are edited in the file);
 - ``GET /api/v1/alerts/deliveries``: the last deliveries and the dead letters;
-- ``GET /api/v1/alerts/rules/{id}/feed.atom``: the rule's alerts as Atom (no token: feed readers).
+- ``GET /api/v1/alerts/rules/{id}/feed.atom``: the rule's alerts as Atom (no bearer token, as feed readers
+  send none; with ``feed_token`` set it is private like every feed: ``?token=``, else 404).
 
 Errors have the push endpoint's body: ``{"error", "detail", "problems"}``.
 """
@@ -29,6 +30,7 @@ from wirebrief.settings import Settings
 from wirebrief.store import Store
 from wirebrief.store import alerts as stored
 from wirebrief.web.push import PushRefusal, bearer_token_matches, read_limited_body, require_push_token
+from wirebrief.web.state import token_matches
 
 PREFIX = "/api/v1/alerts"
 _MAX_RULE_BYTES = 64_000
@@ -202,6 +204,12 @@ def alerts_router(settings: Settings) -> APIRouter:
 
     @router.get(PREFIX + "/rules/{rule_id}/feed.atom", summary="The alerts of one rule as an Atom feed")
     async def feed(rule_id: str, request: Request) -> Response:
+        if settings.feed_token is not None and not token_matches(
+            request.query_params.get("token"), settings.feed_token.get_secret_value()
+        ):
+            # As the other private feeds: a wrong or missing token names nothing.
+            return _refusal(404, "not-found", "no such feed (private feeds need their token)")
+
         def work(store: Store) -> bytes | None:
             rules = load_rules(settings, store)
             if rule_id not in rules.rules:
