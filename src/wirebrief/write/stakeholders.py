@@ -1,15 +1,30 @@
-"""Loading the configured stakeholders (``data/stakeholders.yaml`` or ``settings.stakeholders_file``)."""
+"""Stakeholders: loading the configured list (``data/stakeholders.yaml`` or ``settings.stakeholders_file``)
+and writing the paragraph of each stakeholder a story concerns."""
 
 from __future__ import annotations
 
+import fnmatch
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
+from nltk.stem.porter import PorterStemmer
 
 from wirebrief.errors import ConfigError
-from wirebrief.records import EntityKind, Stakeholder
+from wirebrief.records import BriefPart, BriefSentence, Citation, EntityKind, Fact, Stakeholder, StoryBundle
+from wirebrief.write.select import (
+    _Candidate,
+    _FullName,
+    _overlap,
+    _with_full_names,
+    _without_dateline,
+    _words,
+)
 
 _FIELDS = {"name", "description", "countries", "entity_kinds", "categories", "fact_predicates", "keywords"}
 
@@ -68,3 +83,144 @@ def load_stakeholders(path: Path | None = None) -> tuple[Stakeholder, ...]:
     except yaml.YAMLError as exc:
         raise ConfigError(f"{source}: not valid YAML: {exc}") from exc
     return parse_stakeholders(data, source)
+
+
+# ---------------------------------------------------------------------- writing the paragraphs
+
+# of its own counts two, each distinct keyword (by stem) and each entity kind it follows one. One
+# common word alone ("closed my eyes") is not enough, unless the sentence names the subject of a
+# record the stakeholder follows.
+_STAKEHOLDER_MIN_EVIDENCE = 2
+_stemmer = PorterStemmer()
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return str(_stemmer.stem(word))
+
+
+def _stems(text: str) -> list[str]:
+    return [_stem(w) for w in _words(text.lower())]
+
+
+@dataclass(frozen=True, slots=True)
+class _StakeholderInterest:
+    """A stakeholder's interests in the form sentences are matched against."""
+
+    keyword_stems: frozenset[str]
+    phrase_stems: tuple[str, ...]  # keywords of several words, matched as stemmed phrases
+    countries: frozenset[str]
+    entity_kinds: frozenset[EntityKind]
+
+    @classmethod
+    def of(cls, stakeholder: Stakeholder) -> _StakeholderInterest:
+        stems = [" ".join(_stems(k)) for k in stakeholder.keywords]
+        return cls(
+            frozenset(s for s in stems if s and " " not in s),
+            tuple(s for s in stems if " " in s),
+            frozenset(stakeholder.countries),
+            frozenset(stakeholder.entity_kinds),
+        )
+
+    def evidence(self, stems: list[str], entity_ids: set[str], kinds: set[EntityKind]) -> int:
+        joined = " ".join(stems)
+        score = len(self.keyword_stems.intersection(stems))
+        score += sum(1 for phrase in self.phrase_stems if f" {phrase} " in f" {joined} ")
+        score += 2 * sum(1 for e in entity_ids if e.removeprefix("iso3166:") in self.countries)
+        score += len(kinds & self.entity_kinds)
+        return score
+
+
+def _stakeholders(
+    stakeholders: Sequence[Stakeholder],
+    max_insights: int,
+    bundle: StoryBundle,
+    candidates: list[_Candidate],
+    used: set[str],
+    facts: Sequence[Fact],
+    surnames: Mapping[str, _FullName],
+    introduced: set[str],
+) -> list[BriefSentence]:
+    """A paragraph per stakeholder the story concerns, from the report sentences that touch its
+    interests, led by at most one reference record of a kind it follows.
+
+    A stakeholder gets a paragraph only when some report sentence concerns it: a record alone says
+    nothing about what the story means for it. A record leads one paragraph at most (the travel
+    advisory is not repeated under every heading), and it is about a subject the stakeholder's
+    sentences name, or one of the story's top-ranked records."""
+    story_slugs = {c.slug for c in bundle.categories}
+    mentions_by_sentence: dict[str, set[str]] = defaultdict(set)
+    for extraction in bundle.extractions.values():
+        for mention in extraction.mentions:
+            if mention.entity_id:
+                mentions_by_sentence[mention.sentence_id].add(mention.entity_id)
+    top_facts = {f.id for f in facts[:max_insights]}
+    stems = {c.sentence.id: _stems(c.sentence.text) for c in candidates}
+    facts_used: set[str] = set()
+    out: list[BriefSentence] = []
+    paragraph = 0
+    for stakeholder in stakeholders:
+        # An unclassified story is not ruled out by category: nothing says it is off the list.
+        if stakeholder.categories and story_slugs and not story_slugs & set(stakeholder.categories):
+            continue
+        interest = _StakeholderInterest.of(stakeholder)
+        followed = [
+            f
+            for f in facts
+            if f.id not in facts_used
+            and any(fnmatch.fnmatch(f.predicate, p) for p in stakeholder.fact_predicates)
+        ]
+        followed_subjects = {f.subject_id for f in followed}
+        relevant: list[tuple[int, float, _Candidate]] = []
+        for candidate in candidates:
+            entity_ids = mentions_by_sentence.get(candidate.sentence.id, set())
+            kinds = {entity.kind for e in entity_ids if (entity := bundle.entities.get(e)) is not None}
+            evidence = interest.evidence(stems[candidate.sentence.id], entity_ids, kinds)
+            # One sign of interest is enough in a sentence naming the subject of a record the
+            # stakeholder follows ("US citizens in Iraq" beside Iraq's travel advisory).
+            if evidence >= _STAKEHOLDER_MIN_EVIDENCE or (evidence and entity_ids & followed_subjects):
+                fresh = 0 if candidate.sentence.id in used else 1
+                relevant.append((fresh, evidence + candidate.score, candidate))
+        if not relevant:
+            continue
+        relevant.sort(key=lambda r: (-r[0], -r[1], r[2].sentence.id))
+        # Two reports often state the same thing ("The quake killed 12 …", "The earthquake killed 12
+        # …"): a sentence sharing most of its stems with one already picked adds nothing.
+        distinct: list[_Candidate] = []
+        for _, _, candidate in relevant:
+            words = set(stems[candidate.sentence.id])
+            if all(_overlap(words, set(stems[c.sentence.id])) < 0.6 for c in distinct):
+                distinct.append(candidate)
+            if len(distinct) == 3:
+                break
+        picked = distinct[:2]
+        named = {e for c in picked for e in mentions_by_sentence.get(c.sentence.id, set())}
+        matching = [f for f in followed if f.subject_id in named or f.id in top_facts]
+        for fact in matching[:1]:
+            facts_used.add(fact.id)
+            out.append(
+                BriefSentence(
+                    BriefPart.STAKEHOLDER, fact.statement, (Citation("fact", fact.id),),
+                    paragraph=paragraph, stakeholder=stakeholder.name,
+                )
+            )  # fmt: skip
+        if not matching:
+            picked = distinct
+        named = set(introduced)
+        for candidate in sorted(picked, key=lambda c: (c.article.published, c.sentence.id)):
+            text, sources = _with_full_names(_without_dateline(candidate.sentence.text), named, surnames)
+            citations = (
+                Citation("sentence", candidate.sentence.id),
+                *(Citation("sentence", i) for i in sources),
+            )
+            out.append(
+                BriefSentence(
+                    BriefPart.STAKEHOLDER,
+                    text,
+                    citations,
+                    paragraph=paragraph,
+                    stakeholder=stakeholder.name,
+                )
+            )
+        paragraph += 1
+    return out
