@@ -38,7 +38,7 @@ from wirebrief.records import (
 from wirebrief.settings import Settings
 from wirebrief.store import Store
 from wirebrief.verify import Verifier, VerifierConfig
-from wirebrief.write import DeterministicWriter, load_stakeholders
+from wirebrief.write import DeterministicWriter, ensure_title, load_stakeholders
 
 log = logging.getLogger(__name__)
 
@@ -234,6 +234,7 @@ class Pipeline:
             assert verified.support is not None
             summary.sentences_verified += verified.support.supported
             summary.sentences_rejected += len(verified.support.dropped)
+            verified = ensure_title(verified)  # a dropped title gives way to the verified opening sentence
             previous = self.store.brief_versions(story.id)
             stored = self.store.save_brief(verified)
             if stored.version in previous:

@@ -49,17 +49,19 @@ _STOP = frozenset(
 _JUNK = re.compile(
     r"image (copyright|caption)|\bphoto(graph)?\s*(:|by|credit|courtesy)|\(courtesy|courtesy of\b|"
     r"getty images|\bap photo\b|\(ap photo|\bfile photo\b|\bcaption\b|read more|click here|sign up\b|"
-    r"subscribe\b|follow us\b|newsletter|all rights reserved|\bcopyright\b|^by [A-Z][a-z]+ [A-Z][a-z]+|"
+    r"subscribe\b|follow us\b|newsletter|all rights reserved|\bcopyright\b|"
+    r"(?-i:^By [A-Z][a-z]+ [A-Z][a-z]+\W*$)|"
     r"share this|this story has been updated|^\s*advertisement|\(associated press\)\s*$|"
     r"^\s*(related|more|watch|see also)\s*:",
     re.IGNORECASE,
 )
 _ATTRIBUTION = re.compile(
-    r"\b(said|says|say|told|tells|according to|wrote|writes|write|argued|argues|claimed|claims|stated|states|"
+    r"\b(said|says|say|saying|told|tells|according to|wrote|writes|write|argued|argues|"
+    r"claimed|claims|stated|states|"
     r"added|adds|noted|notes|believes|believed|announced|announces|reported|reports|warned|warns|"
     r"insisted|insists|predicted|predicts|suggested|suggests|explained|explains|asked|asks|"
     r"acknowledged|admitted|admits|testified|tweeted|posted|described|describes|called|calls|"
-    r"found|finds|showed|shows|concluded|estimated|estimates|described as|dubbed|"
+    r"found|finds|showed|shows|shown|concluded|estimated|estimates|described as|dubbed|"
     r"in a statement|in an interview|memo|review|critic|editorial|op-ed|opinion)\b",
     re.IGNORECASE,
 )
@@ -91,8 +93,12 @@ _QUOTATION = re.compile(r"[\"“](?:[^\"”\s]+\s+){3,}[^\"”]*[\"”]?|^[^\"�
 _BACKGROUND_BULLET = re.compile(r"\bthe capital of\b|\bhas a population of\b|\bpopulation of [\d,]+", re.I)
 
 
+# A wire dateline ("ROMBLON, Philippines (CPA) — ") is where a report was filed, not what it says.
+_DATELINE = re.compile(r"^[A-Z]{2}[A-Z .'’-]*(,[^()—–]{1,20})?\s*(\([^)]{1,30}\))?\s*[—–-]{1,2}\s+")
+
+
 def _normal(text: str) -> str:
-    return " ".join(text.lower().split()).strip(" .")
+    return " ".join(_DATELINE.sub("", text.strip(), count=1).lower().split()).strip(" .")
 
 
 def content_words(text: str) -> set[str]:

@@ -20,14 +20,12 @@ from wirebrief.records import (
     Brief,
     BriefPart,
     BriefSentence,
-    CategoryScore,
     Citation,
-    Fact,
     Stakeholder,
     StoryBundle,
 )
 from wirebrief.settings import Settings
-from wirebrief.write.insights import _bears_on, _insights
+from wirebrief.write.insights import _insights, insight_facts
 from wirebrief.write.select import (
     _PASSAGE_MAX_SENTENCES,
     BatchParser,
@@ -41,9 +39,10 @@ from wirebrief.write.select import (
     _select,
     _with_full_names,
     _without_dateline,
+    meaning_words,
 )
 from wirebrief.write.stakeholders import _stakeholders
-from wirebrief.write.titles import _headline, _title, event_title
+from wirebrief.write.titles import _headline, _line_from_sentences, _title, event_title
 
 WRITER_NAME = "deterministic"
 
@@ -71,10 +70,8 @@ class DeterministicWriter:
     def _article(
         self,
         material: _Material,
-        facts: Sequence[Fact],
         max_words: int,
         disagreements: Sequence[BriefSentence] = (),
-        categories: Sequence[CategoryScore] = (),
     ) -> list[BriefSentence]:
         chosen = _select(material, self.settings.article_max_sentences, max_words)
         picked = _in_order(chosen)
@@ -117,19 +114,11 @@ class DeterministicWriter:
                 text, sources = _with_full_names(text, introduced, material.surnames)
                 citations = (Citation("sentence", sentence.id), *(Citation("sentence", i) for i in sources))
                 out.append(BriefSentence(BriefPart.ARTICLE, text, citations, paragraph=number))
-        # Where reports disagree on a figure, the article says so after the reports' own paragraphs ...
+        # Where figures changed or reports disagree on one, the article says so after the reports' own
+        # paragraphs. Reference records are not folded in: they are the insights, stated once.
         closing = len(merged)
         for disagreement in disagreements:
             out.append(dataclasses.replace(disagreement, paragraph=closing))
-        closing += 1 if disagreements else 0
-        # ... and folds the two most relevant reference records that bear on the story in as its
-        # closing paragraph.
-        for fact in [f for f in facts if _bears_on(f, categories)][:2]:
-            out.append(
-                BriefSentence(
-                    BriefPart.ARTICLE, fact.statement, (Citation("fact", fact.id),), paragraph=closing
-                )
-            )
         return out
 
     # ------------------------------------------------------------------------------------------ write
@@ -137,62 +126,88 @@ class DeterministicWriter:
     def article_sentences(self, bundle: StoryBundle, max_words: int | None = None) -> list[BriefSentence]:
         """The article part alone (what `wirebrief eval summarise` measures)."""
         budget = max_words or self.settings.article_max_words
-        return self._article(_material(bundle), list(bundle.facts), budget, (), bundle.categories)
+        return self._article(_material(bundle), budget)
 
     def write(self, bundle: StoryBundle) -> Brief:
         material = _material(bundle)
         representatives, scored = material.representatives, material.candidates
         facts = list(bundle.facts)
-        sentences: list[BriefSentence] = []
-        title = None
-        if scored:
-            ranked = sorted(scored, key=lambda c: (-c.score, c.sentence.id))
-            title = _title(self.parse_many, ranked, representatives)
-        headline = _headline(material)
-        sentences.append(title or BriefSentence(BriefPart.TITLE, headline.text, headline.citations))
-        sentences.append(headline)
         article_part = (
-            self._article(
-                material,
-                facts,
-                self.settings.article_max_words,
-                _disagreements(bundle, paragraph=0),
-                bundle.categories,
-            )
+            self._article(material, self.settings.article_max_words, _disagreements(bundle, paragraph=0))
             if material.passages
             else []
         )
+        printed = {c.ref for s in article_part for c in s.citations if c.kind == "sentence"}
+        passage_of = {s.id: p.article.id for p in material.passages for s in p.sentences}
+        latest = passage_of.get(article_part[0].citations[0].ref) if article_part else None
+        ranked = sorted(scored, key=lambda c: (-c.score, c.sentence.id))
+        title = _title(self.parse_many, ranked, representatives, latest) if scored else None
+        printed_texts = [s.text for s in article_part]
+        headline = _headline(material, title.text if title else None, printed_texts)
+        if title is None:
+            # No safe shortened title: a whole, clean report headline or sentence, never an empty line.
+            other = _headline(material, headline.text, printed_texts) if headline else None
+            title = (
+                BriefSentence(BriefPart.TITLE, other.text, other.citations)
+                if other is not None
+                else _line_from_sentences(
+                    BriefPart.TITLE, ranked, [headline.text] if headline else [], printed
+                )
+            )
+        if headline is None:
+            headline = _line_from_sentences(
+                BriefPart.HEADLINE, ranked, [title.text] if title else [], printed
+            )
+        sentences: list[BriefSentence] = [line for line in (title, headline) if line is not None]
         sentences += article_part
-        sentences += _insights(facts, self.settings.max_insights)
-        used = {c.ref for s in article_part for c in s.citations}
+        insights = insight_facts(bundle, facts)[: self.settings.max_insights]
+        sentences += _insights(insights, self.settings.max_insights)
         # In a stakeholder's paragraph, as in the article, a name used alone is given in full unless the
         # article has named the person.
         introduced = {name for s in article_part for name in _names_introduced(s.text)}
-        sentences += _stakeholders(
+        paragraphs, omitted = _stakeholders(
             self.stakeholders,
-            self.settings.max_insights,
             bundle,
             scored,
-            used,
+            printed,
             facts,
             material.surnames,
             introduced,
+            said=[meaning_words(s.text) for s in article_part],
+            shown_facts={f.id for f in insights},
         )
+        sentences = _without_repeats(sentences + paragraphs)
+        written = {s.stakeholder for s in sentences if s.part == BriefPart.STAKEHOLDER}
+        for stakeholder in self.stakeholders:
+            if stakeholder.name not in written and stakeholder.name not in omitted:
+                omitted[stakeholder.name] = "what reports say that concerns it is in the brief already"
         metadata = {"stakeholders": ", ".join(s.name for s in self.stakeholders)}
-        return Brief.for_story(bundle, _without_repeats(sentences), self.name, metadata)
+        if omitted:
+            # Why a stakeholder has no paragraph, for the JSON export's reader.
+            metadata["stakeholders_omitted"] = "; ".join(
+                f"{s.name}: {omitted[s.name]}" for s in self.stakeholders if s.name in omitted
+            )
+        return Brief.for_story(bundle, sentences, self.name, metadata)
 
 
 def _without_repeats(sentences: list[BriefSentence]) -> list[BriefSentence]:
-    """No sentence is printed twice within a part (a stakeholder may restate an article sentence)."""
-    seen: set[tuple[str, str | None, str]] = set()
+    """No sentence is printed twice in a brief: a line the title, headline or an earlier part already
+    printed is left out where it comes again."""
+    seen: set[str] = set()
     out: list[BriefSentence] = []
     for sentence in sentences:
-        key = (sentence.part.value, sentence.stakeholder, " ".join(sentence.text.lower().split()))
+        key = " ".join(_without_dateline(sentence.text).lower().split()).strip(" .")
         if key in seen:
             continue
         seen.add(key)
         out.append(sentence)
-    return out
+    # A stakeholder paragraph whose report sentences were all printed before keeps no record alone.
+    led = {
+        (s.paragraph, s.stakeholder)
+        for s in out
+        if s.part == BriefPart.STAKEHOLDER and s.citations[0].kind == "sentence"
+    }
+    return [s for s in out if s.part != BriefPart.STAKEHOLDER or (s.paragraph, s.stakeholder) in led]
 
 
 __all__ = ["DeterministicWriter", "event_title"]

@@ -4,14 +4,18 @@ against the story's centre, redundancy, order, and figures the reports disagree 
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
+from nltk.stem.porter import PorterStemmer
 from sklearn.feature_extraction.text import TfidfVectorizer
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from wirebrief.records import (
     Article,
@@ -21,6 +25,7 @@ from wirebrief.records import (
     ReportSentence,
     StoryBundle,
 )
+from wirebrief.write.voice import is_report_text, own_voice
 
 # A sentence opening with one of these leans on a previous sentence ("He added …", "This comes …"):
 # without that context it reads wrong, so it is used only right after the sentence it follows.
@@ -125,6 +130,8 @@ def _measure_of(text: str, figure: re.Match[str]) -> str | None:
 # A passage is at most this long; a redundancy above this cosine with a chosen passage skips a passage.
 _PASSAGE_MAX_SENTENCES, _PASSAGE_MAX_WORDS = 4, 120
 _PASSAGE_REDUNDANCY = 0.4
+# The article's opening is the latest of this many best-scoring report leads among the chosen passages.
+_LEAD_CHOICES = 3
 # Where a quotation mark opens rather than closes: after a space or an opening bracket or dash.
 _BEFORE_OPENING_QUOTE = frozenset(" \t\n([{—–-/")
 
@@ -320,7 +327,13 @@ def _usable(sentence: ReportSentence) -> bool:
     # A sentence split inside a quotation is a fragment: straight quotes must pair up, curly ones match.
     if text.count('"') % 2 or text.count("“") != text.count("”"):
         return False
-    return text.rstrip()[-1:] in {".", '"', "”", "!"}
+    return text.rstrip()[-1:] in {".", '"', "”", "!"} and _fit_to_print(text)
+
+
+def _fit_to_print(text: str) -> bool:
+    """Report text (no caption, credit or navigation) in a voice the brief may carry: a fact, or a
+    judgement, guess, advice or quotation with its speaker named (see ``voice``)."""
+    return is_report_text(text) and own_voice(text) is None
 
 
 def _leans_back(sentence: ReportSentence) -> bool:
@@ -329,7 +342,10 @@ def _leans_back(sentence: ReportSentence) -> bool:
 
 
 def _complete(sentence: ReportSentence) -> bool:
-    """A whole sentence of reasonable length, not a heading or a fragment cut by the splitter."""
+    """A whole sentence of reasonable length, not a heading, a fragment cut by the splitter or a line
+    that trails off ("Police in Houston say they're...")."""
+    if sentence.text.rstrip().endswith(("...", "…")):
+        return False
     return 4 <= len(_words(sentence.text)) <= 80 and sentence.text.rstrip()[-1:] in {
         ".",
         '"',
@@ -382,14 +398,87 @@ def _passages(article: Article, sentences: Sequence[ReportSentence]) -> list[_Pa
         and group.depth == 0
         and len(group.sentences) <= _PASSAGE_MAX_SENTENCES
         and sum(len(s.text.split()) for s in group.sentences) <= _PASSAGE_MAX_WORDS
-        and all(_complete(s) for s in group.sentences)
+        and all(_complete(s) and _fit_to_print(s.text) for s in group.sentences)
     ]
+
+
+_stemmer = PorterStemmer()
+# A sentence with at least this share of its meaning words already in one chosen sentence restates it.
+_RESTATES = 0.4
+
+
+@lru_cache(maxsize=65536)
+def _meaning_stem(word: str) -> str:
+    return str(_stemmer.stem(word))
+
+
+def meaning_words(text: str) -> frozenset[str]:
+    """What a sentence says, as a set: its content words stemmed, its names, and its numbers with
+    counts written as words read as digits ("Fifteen people" and "15 people" share "15"). Where it was
+    filed (a dateline) and who said it ("said", "according to") are not what it says."""
+    out: set[str] = set()
+    for token in _MEANING_TOKEN.findall(_without_dateline(text).lower()):
+        token = token.strip("'’-.,")
+        if not token or token in STOP_WORDS or token in _ATTRIBUTION_WORDS:
+            continue
+        if token[0].isdigit():
+            out.add(token.replace(",", ""))
+        else:
+            out.add(_COUNT_WORDS.get(token) or _meaning_stem(token))
+    return frozenset(out)
+
+
+_MEANING_TOKEN = re.compile(r"[a-z][a-z'’-]*|\d[\d,.]*")
+_ATTRIBUTION_WORDS = frozenset("said says say told tells according added adds reported reports".split())
+
+
+def _is_number(word: str) -> bool:
+    return word[:1].isdigit()
+
+
+def restates(
+    words: frozenset[str],
+    said: Iterable[frozenset[str]],
+    share: float = _RESTATES,
+    weight: Mapping[str, float] | None = None,
+) -> bool:
+    """Whether a sentence of ``words`` restates one of the sentences ``said``: the numbers, names and
+    predicates it shares with that one sentence make up ``share`` of what it says (each word counted by
+    ``weight``, e.g. how specific it is to a few of the story's sentences). A sentence with a number
+    the other lacks tells a new figure, so it restates nothing there."""
+    if not words:
+        return False
+
+    def size(items: Iterable[str]) -> float:
+        return sum(weight.get(w, 1.0) for w in items) if weight is not None else float(len(list(items)))
+
+    total = size(words)
+    numbers = {w for w in words if _is_number(w)}
+    return any(not (numbers - other) and size(words & other) >= share * total for other in said)
+
+
+def _specificity(texts: Sequence[frozenset[str]]) -> dict[str, float]:
+    """Each word's weight for ``restates``: its inverse document frequency over the story's sentences,
+    so the story's topic words ("ferry", "coast guard") count for less than the facts around them."""
+    frequency: dict[str, int] = defaultdict(int)
+    for words in texts:
+        for word in words:
+            frequency[word] += 1
+    n = len(texts)
+    return {word: math.log((n + 1) / (count + 1)) + 1.0 for word, count in frequency.items()}
 
 
 def _select(material: _Material, max_sentences: int, max_words: int) -> list[_Passage]:
     """Greedy by score: the most central passages, each unlike those already taken, until the word
-    budget is spent (the passage that crosses it is kept) or the sentence limit would be passed."""
+    budget is spent (the passage that crosses it is kept) or the sentence limit would be passed.
+
+    Unlike means on meaning as well as wording: a passage is skipped when it is close to a chosen one
+    (TF-IDF cosine), or when one of its sentences restates a chosen sentence (``restates``): two
+    outlets telling the same fact in their own words say it once in the brief."""
     chosen: list[int] = []
+    said: list[frozenset[str]] = []
+    meanings_of = {s.id: meaning_words(s.text) for p in material.passages for s in p.sentences}
+    weight = _specificity(list(meanings_of.values()))
     words = sentences = 0
     for i in np.argsort(-material.passage_scores, kind="stable"):
         if words >= max_words:
@@ -399,17 +488,22 @@ def _select(material: _Material, max_sentences: int, max_words: int) -> list[_Pa
             continue
         if chosen and float(material.passage_similarity[i, chosen].max()) > _PASSAGE_REDUNDANCY:
             continue
+        meanings = [meanings_of[s.id] for s in passage.sentences]
+        if any(restates(m, said, weight=weight) for m in meanings):
+            continue
         chosen.append(int(i))
+        said.extend(meanings)
         words += len(passage.text.split())
         sentences += len(passage.sentences)
     return [material.passages[i] for i in chosen]
 
 
 def _in_order(chosen: list[_Passage]) -> list[_Passage]:
-    """The article opens with the news: the best-scoring chosen passage that opens a report (a
-    lead), then the rest in time order (report time, then place in the report)."""
-    leads = [p for p in chosen if p.start == 0]
-    opening = leads[:1]
+    """The article opens with the story's latest state: of the best-scoring chosen passages that open
+    a report (leads; ``chosen`` is best first), the one from the latest report; then the rest in event
+    order (report time, then place in the report)."""
+    leads = [p for p in chosen if p.start == 0][:_LEAD_CHOICES]
+    opening = [max(leads, key=lambda p: (p.article.published, p.article.id))] if leads else []
     return opening + sorted(
         (p for p in chosen if p not in opening),
         key=lambda p: (p.article.published, p.article.id, p.start),
@@ -444,14 +538,31 @@ def _disagreements(bundle: StoryBundle, paragraph: int) -> list[BriefSentence]:
         if len(figures) < 2:
             continue
         figures.sort(key=lambda f: (f[2].published, f[2].id))
-        (n1, s1, a1), (n2, s2, a2) = figures[0], figures[1]
-        if a1.independent_source == a2.independent_source:
-            continue
-        text = (
-            f"Reports give different figures: {a1.outlet} reported {n1} on "
-            f"{a1.published.date().isoformat()} and {a2.outlet} reported {n2} on "
-            f"{a2.published.date().isoformat()}."
-        )
+        # Reports of one day that differ disagree; a figure that differs between days has changed
+        # (a toll rising from 2 to 4 is news, not a dispute), told first to latest with both dates.
+        same_day = [
+            (f1, f2)
+            for k, f1 in enumerate(figures)
+            for f2 in figures[k + 1 :]
+            if f1[2].published.date() == f2[2].published.date()
+            and f1[2].independent_source != f2[2].independent_source
+        ]
+        if same_day:
+            (n1, s1, a1), (n2, s2, a2) = same_day[0]
+            text = (
+                f"Reports give different figures: {a1.outlet} reported {n1} on "
+                f"{a1.published.date().isoformat()} and {a2.outlet} reported {n2} on "
+                f"{a2.published.date().isoformat()}."
+            )
+        else:
+            (n1, s1, a1), (n2, s2, a2) = figures[0], figures[-1]
+            if a1.published.date() == a2.published.date() or not (n1.isdigit() and n2.isdigit()):
+                continue
+            direction = "up" if int(n2) > int(n1) else "down"
+            text = (
+                f"{a1.outlet} reported {n1} on {a1.published.date().isoformat()}, and then {a2.outlet} "
+                f"reported {n2} on {a2.published.date().isoformat()}, {direction} from {n1}."
+            )
         out.append(
             BriefSentence(
                 BriefPart.ARTICLE,

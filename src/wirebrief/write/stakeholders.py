@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -20,10 +20,11 @@ from wirebrief.records import BriefPart, BriefSentence, Citation, EntityKind, Fa
 from wirebrief.write.select import (
     _Candidate,
     _FullName,
-    _overlap,
     _with_full_names,
     _without_dateline,
     _words,
+    meaning_words,
+    restates,
 )
 
 _FIELDS = {"name", "description", "countries", "entity_kinds", "categories", "fact_predicates", "keywords"}
@@ -91,6 +92,9 @@ def load_stakeholders(path: Path | None = None) -> tuple[Stakeholder, ...]:
 # common word alone ("closed my eyes") is not enough, unless the sentence names the subject of a
 # record the stakeholder follows.
 _STAKEHOLDER_MIN_EVIDENCE = 2
+# A stakeholder's sentence may share words with the article (the same place, the same actors) but not
+# restate one of its sentences: at this share of its meaning words in one article sentence, it does.
+_RESTATES_ARTICLE = 0.6
 _stemmer = PorterStemmer()
 
 
@@ -133,35 +137,38 @@ class _StakeholderInterest:
 
 def _stakeholders(
     stakeholders: Sequence[Stakeholder],
-    max_insights: int,
     bundle: StoryBundle,
     candidates: list[_Candidate],
     used: set[str],
     facts: Sequence[Fact],
     surnames: Mapping[str, _FullName],
     introduced: set[str],
-) -> list[BriefSentence]:
-    """A paragraph per stakeholder the story concerns, from the report sentences that touch its
-    interests, led by at most one reference record of a kind it follows.
+    said: Sequence[frozenset[str]] = (),
+    shown_facts: Iterable[str] = (),
+) -> tuple[list[BriefSentence], dict[str, str]]:
+    """A paragraph per stakeholder the story concerns, led by the report sentences that touch its
+    interests, and the reason each other stakeholder got none.
 
     A stakeholder gets a paragraph only when some report sentence concerns it: a record alone says
-    nothing about what the story means for it. A record leads one paragraph at most (the travel
-    advisory is not repeated under every heading), and it is about a subject the stakeholder's
-    sentences name, or one of the story's top-ranked records."""
+    nothing about what the story means for it. The paragraph tells what the article has not: no
+    sentence the article prints (``used``) or restates (``said``: the meaning words of its sentences).
+    A record comes after the report sentences, only when it is about a subject those sentences name,
+    at most once in the brief (``shown_facts``: records printed elsewhere are not repeated)."""
     story_slugs = {c.slug for c in bundle.categories}
     mentions_by_sentence: dict[str, set[str]] = defaultdict(set)
     for extraction in bundle.extractions.values():
         for mention in extraction.mentions:
             if mention.entity_id:
                 mentions_by_sentence[mention.sentence_id].add(mention.entity_id)
-    top_facts = {f.id for f in facts[:max_insights]}
     stems = {c.sentence.id: _stems(c.sentence.text) for c in candidates}
-    facts_used: set[str] = set()
+    facts_used: set[str] = set(shown_facts)
     out: list[BriefSentence] = []
+    omitted: dict[str, str] = {}
     paragraph = 0
     for stakeholder in stakeholders:
         # An unclassified story is not ruled out by category: nothing says it is off the list.
         if stakeholder.categories and story_slugs and not story_slugs & set(stakeholder.categories):
+            omitted[stakeholder.name] = "the story is in none of the categories it follows"
             continue
         interest = _StakeholderInterest.of(stakeholder)
         followed = [
@@ -171,43 +178,36 @@ def _stakeholders(
             and any(fnmatch.fnmatch(f.predicate, p) for p in stakeholder.fact_predicates)
         ]
         followed_subjects = {f.subject_id for f in followed}
-        relevant: list[tuple[int, float, _Candidate]] = []
+        relevant: list[tuple[float, _Candidate]] = []
         for candidate in candidates:
+            meaning = meaning_words(candidate.sentence.text)
+            if candidate.sentence.id in used or restates(meaning, said, _RESTATES_ARTICLE):
+                continue
             entity_ids = mentions_by_sentence.get(candidate.sentence.id, set())
             kinds = {entity.kind for e in entity_ids if (entity := bundle.entities.get(e)) is not None}
             evidence = interest.evidence(stems[candidate.sentence.id], entity_ids, kinds)
             # One sign of interest is enough in a sentence naming the subject of a record the
             # stakeholder follows ("US citizens in Iraq" beside Iraq's travel advisory).
             if evidence >= _STAKEHOLDER_MIN_EVIDENCE or (evidence and entity_ids & followed_subjects):
-                fresh = 0 if candidate.sentence.id in used else 1
-                relevant.append((fresh, evidence + candidate.score, candidate))
+                relevant.append((evidence + candidate.score, candidate))
         if not relevant:
+            omitted[stakeholder.name] = "no report says anything that concerns it beyond the article"
             continue
-        relevant.sort(key=lambda r: (-r[0], -r[1], r[2].sentence.id))
+        relevant.sort(key=lambda r: (-r[0], r[1].sentence.id))
         # Two reports often state the same thing ("The quake killed 12 …", "The earthquake killed 12
-        # …"): a sentence sharing most of its stems with one already picked adds nothing.
+        # …"): a sentence restating one already picked adds nothing.
         distinct: list[_Candidate] = []
-        for _, _, candidate in relevant:
-            words = set(stems[candidate.sentence.id])
-            if all(_overlap(words, set(stems[c.sentence.id])) < 0.6 for c in distinct):
+        picked_meanings: list[frozenset[str]] = []
+        for _, candidate in relevant:
+            meaning = meaning_words(candidate.sentence.text)
+            if not restates(meaning, picked_meanings):
                 distinct.append(candidate)
-            if len(distinct) == 3:
+                picked_meanings.append(meaning)
+            if len(distinct) == 2:
                 break
-        picked = distinct[:2]
-        named = {e for c in picked for e in mentions_by_sentence.get(c.sentence.id, set())}
-        matching = [f for f in followed if f.subject_id in named or f.id in top_facts]
-        for fact in matching[:1]:
-            facts_used.add(fact.id)
-            out.append(
-                BriefSentence(
-                    BriefPart.STAKEHOLDER, fact.statement, (Citation("fact", fact.id),),
-                    paragraph=paragraph, stakeholder=stakeholder.name,
-                )
-            )  # fmt: skip
-        if not matching:
-            picked = distinct
         named = set(introduced)
-        for candidate in sorted(picked, key=lambda c: (c.article.published, c.sentence.id)):
+        # The most relevant sentence leads; the other follows it.
+        for candidate in distinct:
             text, sources = _with_full_names(_without_dateline(candidate.sentence.text), named, surnames)
             citations = (
                 Citation("sentence", candidate.sentence.id),
@@ -222,5 +222,14 @@ def _stakeholders(
                     stakeholder=stakeholder.name,
                 )
             )
+        subjects = {e for c in distinct for e in mentions_by_sentence.get(c.sentence.id, set())}
+        for fact in [f for f in followed if f.subject_id in subjects][:1]:
+            facts_used.add(fact.id)
+            out.append(
+                BriefSentence(
+                    BriefPart.STAKEHOLDER, fact.statement, (Citation("fact", fact.id),),
+                    paragraph=paragraph, stakeholder=stakeholder.name,
+                )
+            )  # fmt: skip
         paragraph += 1
-    return out
+    return out, omitted

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from wirebrief.records import Article, BriefPart, BriefSentence, Citation, ReportSentence
-from wirebrief.write.select import _DATELINE, BatchParser, _Candidate, _Material, _words
+from wirebrief.records import Article, Brief, BriefPart, BriefSentence, Citation, ReportSentence
+from wirebrief.write.select import (
+    _DATELINE,
+    BatchParser,
+    _Candidate,
+    _fit_to_print,
+    _Material,
+    _without_dateline,
+    _words,
+)
 
 # never came from a fifth or sixth candidate.
 _TITLE_CANDIDATES = 4
+_CAPITALISED_FILLER = frozenset(
+    "In On At To For From With By Of As After Before During While When If The A An And But Or".split()
+)
 _TITLE_FILLER = frozenset("a an the of in on at to for from with by is are does do not".split())
 
 
@@ -158,7 +171,7 @@ def _clause(root: Any, *, max_words: int) -> str | None:
     elif negated:
         verb = ("do not " if plural else "does not ") + root.lemma_
     elif root.lemma_ == "be":
-        verb = "are" if plural else "is"
+        verb = ("are" if plural else "is") + not_
     else:
         verb = root.lemma_ if plural else _third_person(root.lemma_)
     if particles:
@@ -168,14 +181,21 @@ def _clause(root: Any, *, max_words: int) -> str | None:
     if objects:
         if objects[0].pos_ not in {"NOUN", "PROPN"}:
             return None  # "cancels one (in three trains)": a bare number or pronoun is no object
+        if any(c.lower_ in {"no", "neither"} for c in objects[0].children):
+            return None  # "is no fan of": the negation sits on the object, which the phrase drops
         rest = _phrase(objects[0]) + _complement(root, objects[0])
     else:
-        for prep in (c for c in children if c.dep_ in {"prep", "agent"}):
-            # "warns on Tuesday" says when, not to whom: time phrases are no object.
+        # Only a phrase after the verb completes it: "In a new memo, X argues …" does not make "X
+        # argues In new memo". "warns on Tuesday" says when, not to whom: time phrases are no object,
+        # and neither is a bare number or pronoun ("respond in one").
+        for prep in (c for c in children if c.dep_ in {"prep", "agent"} and c.i > root.i):
             pobj = [
                 c
                 for c in prep.children
-                if c.dep_ == "pobj" and c.ent_type_ not in {"DATE", "TIME"} and c.lower_ not in _TIME_WORDS
+                if c.dep_ == "pobj"
+                and c.ent_type_ not in {"DATE", "TIME"}
+                and c.lower_ not in _TIME_WORDS
+                and c.pos_ in {"NOUN", "PROPN"}
             ]
             if pobj:
                 rest = f"{prep.text} {_phrase(pobj[0])}"
@@ -184,6 +204,9 @@ def _clause(root: Any, *, max_words: int) -> str | None:
         return None
     title = re.sub(r"\s+", " ", f"{_phrase(subject)} {verb} {rest}".strip())
     if not 3 <= len(title.split()) <= max_words:
+        return None
+    # A capitalised small word inside the line ("respond In one") is a piece of another clause.
+    if any(word in _CAPITALISED_FILLER for word in title.split()[1:]):
         return None
     return title
 
@@ -240,13 +263,20 @@ def event_title(doc: Any) -> str | None:
 
 
 def _title(
-    parse_many: BatchParser, ranked: list[_Candidate], representatives: list[Article]
+    parse_many: BatchParser,
+    ranked: list[_Candidate],
+    representatives: list[Article],
+    latest: str | None = None,
 ) -> BriefSentence | None:
     """The event title: of the titles the central lead sentences yield, the one whose words the
-    most reports share (the story's main event, not a side development), active voice preferred."""
+    most reports share (the story's main event, not a side development), active voice preferred.
+
+    ``latest`` is the report the article opens with (the story's latest state): its lead sentences are
+    candidates too, and a title from them is preferred, so title and lead tell the same state."""
     texts = [f"{a.title} {a.text}".lower() for a in representatives]
     best: tuple[float, int, BriefSentence] | None = None
     leads = [c for c in ranked if c.sentence.index <= 2][:_TITLE_CANDIDATES]
+    leads += [c for c in ranked if c.article.id == latest and c.sentence.index <= 1 and c not in leads]
     # A wire dateline ("BASRA (CPA) — ") is where the report was filed, not who acted.
     docs = parse_many([_DATELINE.sub("", c.sentence.text) for c in leads])
     for rank, (candidate, doc) in enumerate(zip(leads, docs, strict=True)):
@@ -260,17 +290,94 @@ def _title(
         value = candidate.score + 0.5 * shared + 0.03 * min(len(words), 6)
         if re.search(r"\b(is|are)( not)? \w+ed\b", title):
             value -= 0.15
+        if candidate.article.id == latest:
+            value += _LATEST_STATE_BONUS
         sentence = BriefSentence(BriefPart.TITLE, title, (Citation("sentence", candidate.sentence.id),))
         if best is None or value > best[0]:
             best = (value, rank, sentence)
     return best[2] if best else None
 
 
-def _headline(material: _Material) -> BriefSentence:
-    """The report headline nearest the centre of all headlines (the first report's when nothing can be
-    scored)."""
+# A title from the report the article opens with gains this much (about a third of a lead's score).
+_LATEST_STATE_BONUS = 0.2
+# A headline or fallback title shorter than this is a label ("Live updates"), not a line of news.
+_MIN_LINE_WORDS = 4
+_MAX_LINE_WORDS = 35
+
+
+def _normal(text: str) -> str:
+    """The words of a line as compared for repeats: a dateline, case and spacing aside."""
+    return " ".join(_without_dateline(text).lower().split()).strip(" .")
+
+
+def cut_title(article: Article) -> bool:
+    """Whether the report's title was cut short (it stops mid-word in its own text, or trails off)."""
+    title = article.title.strip()
+    if title.endswith(("...", "…")):
+        return True
+    # A title that opens a line of the text and stops before that line ends is the start of the line
+    # cut at some length ("… hung a"), not a headline of its own.
+    at = article.text.find(title)
+    if at < 0 or (at > 0 and article.text[at - 1] != "\n"):
+        return False
+    end = at + len(title)
+    return end < len(article.text) and article.text[end] != "\n" and title[-1:] not in '.!?"”'
+
+
+def clean_line(text: str) -> bool:
+    """A line fit to be a title or headline: report text (no caption or credit) in the brief's voice,
+    of a headline's length."""
+    return _MIN_LINE_WORDS <= len(text.split()) <= _MAX_LINE_WORDS and _fit_to_print(text)
+
+
+def _headline(
+    material: _Material, title: str | None = None, printed: Iterable[str] = ()
+) -> BriefSentence | None:
+    """The report headline nearest the centre of all headlines that is a whole, clean line different
+    from the title and from every sentence the brief prints (``printed``, texts): never a caption or
+    credit, never cut short, never said twice. None when no report's headline qualifies
+    (``_line_from_sentences`` then supplies one)."""
     representatives = material.representatives
     scores = material.headline_scores
-    best = representatives[int(np.argmax(scores))] if scores is not None else representatives[0]
-    title = ReportSentence.title_of(best)
-    return BriefSentence(BriefPart.HEADLINE, best.title, (Citation("sentence", title.id),))
+    order = (
+        [representatives[int(i)] for i in np.argsort(-scores, kind="stable")]
+        if scores is not None
+        else list(representatives)
+    )
+    taken = {_normal(t) for t in printed} | ({_normal(title)} if title else set())
+    for article in order:
+        if clean_line(article.title) and not cut_title(article) and _normal(article.title) not in taken:
+            cited = ReportSentence.title_of(article)
+            return BriefSentence(BriefPart.HEADLINE, article.title, (Citation("sentence", cited.id),))
+    return None
+
+
+def _line_from_sentences(
+    part: BriefPart, ranked: Sequence[_Candidate], taken: Iterable[str], avoid: Iterable[str] = ()
+) -> BriefSentence | None:
+    """A complete report sentence as a title or headline, when no shortened title or report headline
+    will do: the most central clean one whose text is not ``taken`` and whose id is not in ``avoid``
+    (sentences the article prints)."""
+    taken_texts = {_normal(t) for t in taken}
+    skip = set(avoid)
+    for candidate in ranked:
+        text = _without_dateline(candidate.sentence.text)
+        if candidate.sentence.id in skip or _normal(text) in taken_texts or not clean_line(text):
+            continue
+        return BriefSentence(part, text, (Citation("sentence", candidate.sentence.id),))
+    return None
+
+
+def ensure_title(brief: Brief) -> Brief:
+    """``brief`` with a title line: when the verifier dropped the shortened title (its sentences are
+    verified already), the article's opening sentence — whole, as the report wrote it, and verified —
+    becomes the title, so a brief never goes out under an empty line. Nothing else changes."""
+    if brief.part(BriefPart.TITLE) or brief.support is None:
+        return brief
+    article = brief.part(BriefPart.ARTICLE)
+    opening = next((s for s in article if all(c.kind == "sentence" for c in s.citations)), None)
+    if opening is None:
+        return brief
+    title = dataclasses.replace(opening, part=BriefPart.TITLE, paragraph=0)
+    rest = tuple(s for s in brief.sentences if s is not opening)
+    return dataclasses.replace(brief, sentences=(title, *rest))
