@@ -67,12 +67,14 @@ _ATTRIBUTION = re.compile(
 )
 # Words that make a sentence someone's judgement, guess or advice rather than a reported fact.
 _EVALUATIVE = re.compile(
+    # (?!-) at the end: "worst-hit", "best-selling" describe, they do not judge.
     r"\b(staggering|stunning|amazing|astonishing|incredible|remarkable|brilliant|terrible|awful|horrible|"
     r"wonderful|beautiful|gorgeous|cute|ugly|boring|dull|delightful|disappointing|disappointment|"
     r"masterpiece|masterful|excellent|superb|mediocre|lackluster|lacklustre|outstanding|impressive|"
     r"unimpressive|hilarious|charming|fascinating|ridiculous|absurd|shameful|disgraceful|outrageous|"
     r"pathetic|best|worst|greatest|great|nice|lovely|fantastic|fabulous|awesome|sadly|unfortunately|"
-    r"fortunately|thankfully|surely|obviously|clearly|of course|frankly|honestly|arguably|undoubtedly)\b",
+    r"fortunately|thankfully|surely|obviously|clearly|of course|frankly|honestly|arguably|"
+    r"undoubtedly)\b(?!-)",
     re.IGNORECASE,
 )
 _SPECULATIVE = re.compile(

@@ -405,6 +405,7 @@ def _passages(article: Article, sentences: Sequence[ReportSentence]) -> list[_Pa
 _stemmer = PorterStemmer()
 # A sentence with at least this share of its meaning words already in one chosen sentence restates it.
 _RESTATES = 0.4
+_RESTATES_PLAIN = 0.5
 
 
 @lru_cache(maxsize=65536)
@@ -454,7 +455,14 @@ def restates(
 
     total = size(words)
     numbers = {w for w in words if _is_number(w)}
-    return any(not (numbers - other) and size(words & other) >= share * total for other in said)
+    for other in said:
+        weighted = size(words & other) >= share * total
+        plain = len(words & other) >= _RESTATES_PLAIN * len(words)
+        # Half its words in one sentence already said is a restatement however specific they are; a
+        # new number is a new figure, unless the rest of the sentence is that sentence again.
+        if (weighted or plain) if not (numbers - other) else (weighted and plain):
+            return True
+    return False
 
 
 def _specificity(texts: Sequence[frozenset[str]]) -> dict[str, float]:
