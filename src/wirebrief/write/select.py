@@ -127,6 +127,18 @@ def _measure_of(text: str, figure: re.Match[str]) -> str | None:
     return labels.pop() if len(labels) == 1 else None
 
 
+def measured_figures(text: str) -> dict[str, set[str]]:
+    """The counts ``text`` gives, by what they count ("dead": {"12"}), counts written as words read
+    as digits; a figure with no single measure beside it is left out."""
+    counted: dict[str, set[str]] = defaultdict(set)
+    for figure in _FIGURE.finditer(text):
+        measure = _measure_of(text, figure)
+        if measure is not None:
+            number = figure.group(1).replace(",", "")
+            counted[measure].add(_COUNT_WORDS.get(number.lower(), number))
+    return dict(counted)
+
+
 # A passage is at most this long; a redundancy above this cosine with a chosen passage skips a passage.
 _PASSAGE_MAX_SENTENCES, _PASSAGE_MAX_WORDS = 4, 120
 _PASSAGE_REDUNDANCY = 0.4
@@ -527,13 +539,7 @@ def _disagreements(bundle: StoryBundle, paragraph: int) -> list[BriefSentence]:
         if article is None:
             continue
         for sentence in extraction.sentences:
-            counted: dict[str, set[str]] = defaultdict(set)
-            for figure in _FIGURE.finditer(sentence.text):
-                measure = _measure_of(sentence.text, figure)
-                if measure is not None:
-                    number = figure.group(1).replace(",", "")
-                    counted[measure].add(_COUNT_WORDS.get(number.lower(), number))
-            for measure, numbers in counted.items():
+            for measure, numbers in measured_figures(sentence.text).items():
                 if len(numbers) == 1:  # two counts of one measure in a sentence: a range or a change
                     key = (measure, next(iter(numbers)))
                     by_key[key].setdefault(article.independent_source, (sentence, article))
