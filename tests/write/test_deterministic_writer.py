@@ -470,3 +470,36 @@ def test_a_travel_advisory_is_an_insight_only_where_safety_is_the_story_and_the_
     )
     article, insights = parts("war-and-conflicts", norp)
     assert insights == []
+
+
+def test_a_name_is_spelled_one_way_in_a_brief_and_the_verifier_accepts_it() -> None:
+    """ "Kata'ib Hezbollah" in one report, "Kataib Hezbollah" in another: the brief keeps the first
+    spelling throughout and cites the sentence that spells it so."""
+    from dataclasses import replace
+
+    from wirebrief.records import Extraction, Mention
+
+    first = [
+        "Kata'ib Hezbollah fired rockets at a base near Baghdad on Monday, officials said.",
+        "The Iraqi army said the attack had caused no casualties at the base.",
+    ]
+    second = [
+        "Rocket fire hit a military base outside Baghdad late on Monday, the army said.",
+        "Kataib Hezbollah denied any role in the attack on Tuesday, a statement said.",
+    ]
+    bundle = _two_report_bundle(first, second)
+    extractions = {}
+    for article_id, extraction in bundle.extractions.items():
+        mentions = [
+            Mention(s.id, article_id, name, "ORG", s.text.index(name), s.text.index(name) + len(name))
+            for s in extraction.sentences
+            for name in ("Kata'ib Hezbollah", "Kataib Hezbollah")
+            if name in s.text
+        ]
+        extractions[article_id] = Extraction(article_id, extraction.sentences, tuple(mentions))
+    bundle = replace(bundle, extractions=extractions)
+    brief = DeterministicWriter(Settings(), load_stakeholders(), parse=_parse).write(bundle)
+    texts = " ".join(s.text for s in brief.sentences)
+    assert "Kataib Hezbollah" not in texts and "Kata'ib Hezbollah" in texts
+    verified = Verifier().verify(brief, bundle)
+    assert verified.support is not None and not verified.support.dropped

@@ -40,6 +40,7 @@ from wirebrief.write.select import (
     _with_full_names,
     _without_dateline,
     meaning_words,
+    one_spelling,
 )
 from wirebrief.write.stakeholders import _stakeholders
 from wirebrief.write.titles import _headline, _line_from_sentences, _title, event_title
@@ -176,7 +177,8 @@ class DeterministicWriter:
             said=[meaning_words(s.text) for s in article_part],
             shown_facts={f.id for f in insights},
         )
-        sentences = _without_repeats(sentences + paragraphs)
+        mentions = [m for e in bundle.extractions.values() for m in e.mentions]
+        sentences = one_spelling(_without_repeats(sentences + paragraphs), mentions)
         written = {s.stakeholder for s in sentences if s.part == BriefPart.STAKEHOLDER}
         for stakeholder in self.stakeholders:
             if stakeholder.name not in written and stakeholder.name not in omitted:

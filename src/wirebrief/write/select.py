@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from wirebrief.records import (
     BriefPart,
     BriefSentence,
     Citation,
+    Mention,
     ReportSentence,
     StoryBundle,
 )
@@ -643,3 +645,60 @@ def _material(bundle: StoryBundle) -> _Material:
         headline_scores,
         _surnames(bundle, representatives),
     )
+
+
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+_QUOTED_SPAN = re.compile(r"[\"“][^\"”]*[\"”]?")
+
+
+def _spelling_key(name: str) -> str:
+    """A name with accents, apostrophes, hyphens, spaces and case set aside: "Kata'ib Hezbollah" and
+    "Kataib Hezbollah", "Grünberg" and "Grunberg" share one."""
+    plain = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in plain if ch.isalnum()).casefold()
+
+
+def one_spelling(sentences: Sequence[BriefSentence], mentions: Iterable[Mention]) -> list[BriefSentence]:
+    """``sentences`` with every name spelled as the brief first spells it: a later line that writes the
+    name another way ("Kataib Hezbollah" after "Kata'ib Hezbollah") takes the first spelling and cites,
+    beside its own sources, a report sentence that spells it so (the verifier's support for the name).
+    Names are the story's name mentions, found in each line by their text (a headline has no
+    mentions of its own)."""
+    spelled_in: dict[str, str] = {}  # a spelling -> a report sentence that writes it
+    for mention in mentions:
+        # Possessives ("Qatar Airways'") are not spellings, and a spelling with letters outside ASCII
+        # ("Grünberg" beside "Grunberg") is left as each report wrote it: the check of names against
+        # cited material reads such letters apart.
+        name = mention.text
+        if (
+            mention.label in _NAME_LABELS
+            and _spelling_key(name)
+            and name.isascii()
+            and not name.endswith(("'", "’", "'s", "’s"))
+        ):
+            spelled_in.setdefault(name, mention.sentence_id)
+    # Longer names first, so "Kata'ib Hezbollah" is read before any shorter name inside it.
+    names = sorted(spelled_in, key=lambda n: (-len(n), n))
+    patterns = {n: re.compile(rf"(?<!\w){re.escape(n)}(?!\w)") for n in names}
+    first: dict[str, str] = {}  # spelling key -> the brief's spelling
+    out: list[BriefSentence] = []
+    for sentence in sentences:
+        text, citations = sentence.text, list(sentence.citations)
+        for name in names:
+            if not patterns[name].search(text):
+                continue
+            spelling = first.setdefault(_spelling_key(name), name)
+            if spelling != name:
+                # Words inside quotation marks are the speaker's, exactly as reported.
+                quoted = [(q.start(), q.end()) for q in _QUOTED_SPAN.finditer(text)]
+                pieces, last = [], 0
+                for found in patterns[name].finditer(text):
+                    inside = any(a <= found.start() < b for a, b in quoted)
+                    pieces += [text[last : found.start()], found.group(0) if inside else spelling]
+                    last = found.end()
+                text = "".join([*pieces, text[last:]])
+                support = Citation("sentence", spelled_in[spelling])
+                if support not in citations:
+                    citations.append(support)
+        out.append(dataclasses.replace(sentence, text=text, citations=tuple(citations)))
+    return out
