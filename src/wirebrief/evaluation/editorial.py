@@ -60,7 +60,7 @@ _ATTRIBUTION = re.compile(
     r"claimed|claims|stated|states|"
     r"added|adds|noted|notes|believes|believed|announced|announces|reported|reports|warned|warns|"
     r"insisted|insists|predicted|predicts|suggested|suggests|explained|explains|asked|asks|"
-    r"acknowledged|admitted|admits|testified|tweeted|posted|described|describes|called|calls|"
+    r"acknowledged|admitted|admits|accused|accuses|testified|tweeted|posted|described|describes|called|calls|"
     r"found|finds|showed|shows|shown|concluded|estimated|estimates|described as|dubbed|"
     r"in a statement|in an interview|memo|review|critic|editorial|op-ed|opinion)\b",
     re.IGNORECASE,
@@ -72,7 +72,7 @@ _EVALUATIVE = re.compile(
     r"wonderful|beautiful|gorgeous|cute|ugly|boring|dull|delightful|disappointing|disappointment|"
     r"masterpiece|masterful|excellent|superb|mediocre|lackluster|lacklustre|outstanding|impressive|"
     r"unimpressive|hilarious|charming|fascinating|ridiculous|absurd|shameful|disgraceful|outrageous|"
-    r"pathetic|best|worst|greatest|great|nice|lovely|fantastic|fabulous|awesome|sadly|unfortunately|"
+    r"pathetic|best|worst|(?-i:great|greatest)|nice|lovely|fantastic|fabulous|awesome|sadly|unfortunately|"
     r"fortunately|thankfully|surely|obviously|clearly|of course|frankly|honestly|arguably|"
     r"undoubtedly)\b(?!-)",
     re.IGNORECASE,
@@ -92,6 +92,7 @@ _ADVISORY = re.compile(
 _FIRST_SECOND_PERSON = re.compile(r"\b(I|I'm|I've|me|my|we|we're|our|us|you|your|you're)\b")
 # A quotation of a clause (four words or more), not a word or two in scare quotes.
 _QUOTATION = re.compile(r"[\"“](?:[^\"”\s]+\s+){3,}[^\"”]*[\"”]?|^[^\"“”]*[\"”]\s*$")
+_QUOTE_MARK = re.compile(r"[\"“”]")
 _BACKGROUND_BULLET = re.compile(r"\bthe capital of\b|\bhas a population of\b|\bpopulation of [\d,]+", re.I)
 
 
@@ -212,11 +213,23 @@ def measure_brief(export: dict[str, Any]) -> BriefFigures:
         if isinstance(source, dict) and source.get("kind") == "reference-record"
     }
     fact_texts = {str((export.get("sources") or {})[k].get("text", "")) for k in cited_facts}
-    for sentence in (*article, *stakeholder_sentences):
-        if sentence in fact_texts:  # a reference record speaks in its issuer's name
-            continue
-        if voice_problem(sentence):
-            figures.unattributed_voice.append(sentence)
+    paragraphs_text = [_texts(p) for p in export.get("article") or []]
+    paragraphs_text += [_texts(p.get("sentences") or []) for p in paragraphs]
+    for group in paragraphs_text:
+        for k, sentence in enumerate(group):
+            if sentence in fact_texts:  # a reference record speaks in its issuer's name
+                continue
+            problem = voice_problem(sentence)
+            # A quotation keeps its speaker when the sentence before it in the same paragraph names
+            # one, or a quotation running over sentences names its speaker in the sentence after.
+            before = group[k - 1] if k else ""
+            after = group[k + 1] if k + 1 < len(group) else ""
+            if problem in {"quotation without a speaker", "first or second person"} and (
+                _ATTRIBUTION.search(before) or (_ATTRIBUTION.search(after) and _QUOTE_MARK.search(after))
+            ):
+                continue
+            if problem:
+                figures.unattributed_voice.append(sentence)
     earlier: list[set[str]] = []
     for sentence in article:
         words = content_words(sentence)

@@ -27,7 +27,7 @@ from wirebrief.records import (
     ReportSentence,
     StoryBundle,
 )
-from wirebrief.write.voice import is_report_text, own_voice
+from wirebrief.write.voice import is_report_text, own_voice, speaker_named
 
 # A sentence opening with one of these leans on a previous sentence ("He added …", "This comes …"):
 # without that context it reads wrong, so it is used only right after the sentence it follows.
@@ -344,6 +344,28 @@ def _usable(sentence: ReportSentence) -> bool:
     return text.rstrip()[-1:] in {".", '"', "”", "!"} and _fit_to_print(text)
 
 
+def _fit_to_print_together(texts: Sequence[str]) -> bool:
+    """``_fit_to_print`` for the sentences of one passage: a quotation (and the "I" or "we" inside it)
+    with no speaker of its own keeps its speaker when the sentence right before it names one, or the
+    quotation's closing sentence right after it does (the passage is printed whole)."""
+    for k, text in enumerate(texts):
+        if not is_report_text(text):
+            return False
+        voice = own_voice(text)
+        if voice is None:
+            continue
+        before = texts[k - 1] if k else ""
+        after = texts[k + 1] if k + 1 < len(texts) else ""
+        quoted = voice in _QUOTED_VOICE and bool(_QUOTE_MARKS.search(text) or _QUOTE_MARKS.search(before))
+        if not (quoted and (speaker_named(before) or (speaker_named(after) and _QUOTE_MARKS.search(after)))):
+            return False
+    return True
+
+
+_QUOTED_VOICE = frozenset({"quotation without its speaker", "first or second person"})
+_QUOTE_MARKS = re.compile(r"[\"“”]")
+
+
 def _fit_to_print(text: str) -> bool:
     """Report text (no caption, credit or navigation) in a voice the brief may carry: a fact, or a
     judgement, guess, advice or quotation with its speaker named (see ``voice``)."""
@@ -369,6 +391,13 @@ def _complete(sentence: ReportSentence) -> bool:
     }
 
 
+def _quotes_the_speaker_before(text: str, before: str) -> bool:
+    """Whether ``text`` is a quotation that names no speaker right after a sentence that names one
+    ("Smith spoke on Monday." then '"It was a disaster."'): it goes with that sentence, so that it
+    keeps its speaker."""
+    return own_voice(text) in _QUOTED_VOICE and speaker_named(before)
+
+
 def _passages(article: Article, sentences: Sequence[ReportSentence]) -> list[_Passage]:
     """The report cut into passages (see ``_Passage``). A passage is kept only when it opens
     without leaning back, closes every quotation it opens, and stays short; the rest is never used."""
@@ -386,7 +415,12 @@ def _passages(article: Article, sentences: Sequence[ReportSentence]) -> list[_Pa
         if (
             last is not None
             and len(last.sentences) < _PASSAGE_MAX_SENTENCES
-            and (_leans_back(sentence) or last.depth > 0 or closes_earlier_quote)
+            and (
+                _leans_back(sentence)
+                or last.depth > 0
+                or closes_earlier_quote
+                or _quotes_the_speaker_before(sentence.text, last.sentences[-1].text)
+            )
         ):
             last.sentences.append(sentence)
             last.depth = depth_after
@@ -412,7 +446,8 @@ def _passages(article: Article, sentences: Sequence[ReportSentence]) -> list[_Pa
         and group.depth == 0
         and len(group.sentences) <= _PASSAGE_MAX_SENTENCES
         and sum(len(s.text.split()) for s in group.sentences) <= _PASSAGE_MAX_WORDS
-        and all(_complete(s) and _fit_to_print(s.text) for s in group.sentences)
+        and all(_complete(s) for s in group.sentences)
+        and _fit_to_print_together([s.text for s in group.sentences])
     ]
 
 

@@ -34,9 +34,11 @@ _JUDGEMENT = re.compile(
     r"arguably|undoubtedly|undeniably|needless|of course)\b",
     re.IGNORECASE,
 )
+# Guesses; "would", "could" and "may" also report plans, rules and conditions ("the bill would raise
+# taxes"), so they are not counted here.
 _GUESS = re.compile(
-    r"\b(probably|perhaps|maybe|may|might|could|would|likely|unlikely|presumably|possibly|"
-    r"seems?|seemed|appears? to|is poised|are poised|bound to|expected to|set to)\b",
+    r"\b(probably|perhaps|maybe|might|likely|unlikely|presumably|possibly|"
+    r"seems?|seemed|appears? to|is poised|are poised|bound to|expected to)\b",
     re.IGNORECASE,
 )
 _ADVICE = re.compile(
