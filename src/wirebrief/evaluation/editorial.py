@@ -50,7 +50,7 @@ _JUNK = re.compile(
     r"image (copyright|caption)|\bphoto(graph)?\s*(:|by|credit|courtesy)|\(courtesy|courtesy of\b|"
     r"getty images|\bap photo\b|\(ap photo|\bfile photo\b|\bcaption\b|read more|click here|sign up\b|"
     r"subscribe\b|follow us\b|newsletter|all rights reserved|\bcopyright\b|"
-    r"(?-i:^By [A-Z][a-z]+ [A-Z][a-z]+\W*$)|"
+    r"(?-i:^By [A-Z][a-z]+ [A-Z][a-z]+(?:,|\W*$))|^\s*published\b|\bin this [^.]{0,40}\bphoto|"
     r"share this|this story has been updated|^\s*advertisement|\(associated press\)\s*$|"
     r"^\s*(related|more|watch|see also)\s*:",
     re.IGNORECASE,
@@ -92,6 +92,12 @@ _ADVISORY = re.compile(
 _FIRST_SECOND_PERSON = re.compile(r"\b(I|I'm|I've|me|my|we|we're|our|us|you|your|you're)\b")
 # A quotation of a clause (four words or more), not a word or two in scare quotes.
 _QUOTATION = re.compile(r"[\"“](?:[^\"”\s]+\s+){3,}[^\"”]*[\"”]?|^[^\"“”]*[\"”]\s*$")
+# A quoted title ("Keeping Up With the Kardashians": capitalised words, small ones aside) is a name,
+# not a statement.
+_TITLE_IN_QUOTES = re.compile(
+    r"[\"“](?:[A-Z0-9][\w'’:,!?.-]*|a|an|the|of|and|or|in|on|at|to|for|with|by|from)"
+    r"(?:\s+(?:[A-Z0-9][\w'’:,!?.-]*|a|an|the|of|and|or|in|on|at|to|for|with|by|from))*[\"”]"
+)
 _QUOTE_MARK = re.compile(r"[\"“”]")
 _BACKGROUND_BULLET = re.compile(r"\bthe capital of\b|\bhas a population of\b|\bpopulation of [\d,]+", re.I)
 
@@ -128,7 +134,7 @@ def voice_problem(text: str) -> str | None:
     if _ATTRIBUTION.search(text):
         return None
     outside = re.sub(r"[\"“][^\"”]*[\"”]", " ", text)
-    if _QUOTATION.search(text):
+    if _QUOTATION.search(_TITLE_IN_QUOTES.sub("TITLE", text)):
         return "quotation without a speaker"
     if _EVALUATIVE.search(outside):
         return "evaluative"

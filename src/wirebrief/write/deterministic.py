@@ -161,7 +161,10 @@ class DeterministicWriter:
             )
         sentences: list[BriefSentence] = [line for line in (title, headline) if line is not None]
         sentences += article_part
-        insights = insight_facts(bundle, facts)[: self.settings.max_insights]
+        # Records worth printing at all (no capital or population, no advisory for a place the story
+        # is not in): the insights list the best of them, a stakeholder paragraph may take another.
+        printable = insight_facts(bundle, facts)
+        insights = printable[: self.settings.max_insights]
         sentences += _insights(insights, self.settings.max_insights)
         # In a stakeholder's paragraph, as in the article, a name used alone is given in full unless the
         # article has named the person.
@@ -171,7 +174,7 @@ class DeterministicWriter:
             bundle,
             scored,
             printed,
-            facts,
+            printable,
             material.surnames,
             introduced,
             said=[meaning_words(s.text) for s in article_part],

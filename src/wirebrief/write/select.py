@@ -439,16 +439,34 @@ def _passages(article: Article, sentences: Sequence[ReportSentence]) -> list[_Pa
             joined[-1].depth = group.depth
         else:
             joined.append(group)
-    return [
-        _Passage(article, tuple(group.sentences))
-        for group in joined
-        if group.opens_cleanly
-        and group.depth == 0
-        and len(group.sentences) <= _PASSAGE_MAX_SENTENCES
-        and sum(len(s.text.split()) for s in group.sentences) <= _PASSAGE_MAX_WORDS
-        and all(_complete(s) for s in group.sentences)
-        and _fit_to_print_together([s.text for s in group.sentences])
-    ]
+    passages = []
+    for group in joined:
+        if not group.opens_cleanly or group.depth != 0 or len(group.sentences) > _PASSAGE_MAX_SENTENCES:
+            continue
+        if sum(len(s.text.split()) for s in group.sentences) > _PASSAGE_MAX_WORDS:
+            continue
+        if not all(_complete(s) for s in group.sentences):
+            continue
+        # A passage whose later sentence may not be printed (a quotation without its speaker, a
+        # judgement) keeps the sentences before it, when they close their quotations: what opens a
+        # passage never leans on what follows it.
+        kept = _printable_prefix([s.text for s in group.sentences])
+        if kept:
+            passages.append(_Passage(article, tuple(group.sentences[:kept])))
+    return passages
+
+
+def _printable_prefix(texts: Sequence[str]) -> int:
+    """How many of ``texts`` (a passage), from the first, can be printed together: all of them when
+    they are fit to print together, else the longest fit beginning that closes its quotations."""
+    for end in range(len(texts), 0, -1):
+        head = texts[:end]
+        depth = 0
+        for text in head:
+            depth, _ = _quote_depth(text, depth)
+        if depth == 0 and _fit_to_print_together(head):
+            return end
+    return 0
 
 
 _stemmer = PorterStemmer()
@@ -533,6 +551,7 @@ def _select(material: _Material, max_sentences: int, max_words: int) -> list[_Pa
     (TF-IDF cosine), or when one of its sentences restates a chosen sentence (``restates``): two
     outlets telling the same fact in their own words say it once in the brief."""
     chosen: list[int] = []
+    taken: list[_Passage] = []
     said: list[frozenset[str]] = []
     meanings_of = {s.id: meaning_words(s.text) for p in material.passages for s in p.sentences}
     weight = _specificity(list(meanings_of.values()))
@@ -546,13 +565,21 @@ def _select(material: _Material, max_sentences: int, max_words: int) -> list[_Pa
         if chosen and float(material.passage_similarity[i, chosen].max()) > _PASSAGE_REDUNDANCY:
             continue
         meanings = [meanings_of[s.id] for s in passage.sentences]
-        if any(restates(m, said, weight=weight) for m in meanings):
+        # The passage up to its first sentence that restates one already taken (a beginning that
+        # closes its quotations); nothing when its opening sentence does.
+        fresh = next((k for k, m in enumerate(meanings) if restates(m, said, weight=weight)), len(meanings))
+        while fresh and _quote_depth(" ".join(s.text for s in passage.sentences[:fresh]), 0)[0]:
+            fresh -= 1
+        if not fresh:
             continue
+        if fresh < len(passage.sentences):
+            passage = _Passage(passage.article, passage.sentences[:fresh])
         chosen.append(int(i))
-        said.extend(meanings)
+        taken.append(passage)
+        said.extend(meanings[:fresh])
         words += len(passage.text.split())
         sentences += len(passage.sentences)
-    return [material.passages[i] for i in chosen]
+    return taken
 
 
 def _in_order(chosen: list[_Passage]) -> list[_Passage]:

@@ -117,7 +117,10 @@ _REPORTING_LEMMAS = frozenset({"say", "tell", "announce", "report", "state", "ad
 
 
 # Objects that say nothing without their "of" phrase ("restarts part" of what?).
-_PARTITIVE_NOUNS = frozenset("part parts half rest share some most much all none one many majority".split())
+_PARTITIVE_NOUNS = frozenset(
+    "part parts half rest share some most much all none one many majority lot lots number couple series "
+    "kind type sort variety".split()
+)
 # Verbs whose object needs the phrase that follows it ("puts chipmakers" under what?).
 _COMPLEMENT_VERBS = frozenset("put place leave keep bring push send set plunge drive force".split())
 
@@ -183,7 +186,10 @@ def _clause(root: Any, *, max_words: int) -> str | None:
             return None  # "cancels one (in three trains)": a bare number or pronoun is no object
         if any(c.lower_ in {"no", "neither"} for c in objects[0].children):
             return None  # "is no fan of": the negation sits on the object, which the phrase drops
-        rest = _phrase(objects[0]) + _complement(root, objects[0])
+        complement = _complement(root, objects[0])
+        if objects[0].lemma_.lower() in _PARTITIVE_NOUNS and not complement.startswith(" of "):
+            return None  # "gets lot", "restarts part": a share of nothing named
+        rest = _phrase(objects[0]) + complement
     else:
         # Only a phrase after the verb completes it: "In a new memo, X argues …" does not make "X
         # argues In new memo". "warns on Tuesday" says when, not to whom: time phrases are no object,
