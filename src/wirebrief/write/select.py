@@ -746,6 +746,11 @@ def one_spelling(sentences: Sequence[BriefSentence], mentions: Iterable[Mention]
     out: list[BriefSentence] = []
     for sentence in sentences:
         text, citations = sentence.text, list(sentence.citations)
+        if (
+            citations and citations[0].kind == "fact"
+        ):  # a record's statement is printed as its issuer wrote it
+            out.append(sentence)
+            continue
         for name in names:
             if not patterns[name].search(text):
                 continue
