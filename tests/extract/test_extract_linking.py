@@ -191,3 +191,14 @@ def test_an_article_in_another_language_gets_sentences_but_no_english_entities(e
     extraction = extractor.extract(spanish)
     assert len(extraction.sentences) == 2
     assert extraction.mentions == () and extraction.quotes == ()
+
+
+def test_a_common_noun_is_not_linked_to_the_country_it_spells(extractor: Extractor) -> None:
+    text = (
+        "The critic praised the antique china and the roast turkey on the set. "
+        "Officials in China and Turkey did not comment on the film."
+    )
+    extraction = extractor.extract(make_article(text))
+    linked = {m.text: m.entity_id for m in extraction.mentions if m.entity_id}
+    assert all(any(ch.isupper() for ch in name) for name in linked)
+    assert linked.get("China") == "iso3166:CN"

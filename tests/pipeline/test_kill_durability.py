@@ -40,7 +40,12 @@ INPUTS = [
 ]
 # Surrogate keys whose values depend on what was tried before (a PostgreSQL sequence advances for a
 # transaction that is rolled back): rows are compared by their natural keys instead.
-SURROGATE_COLUMNS = {("dedupe_decisions", "seq"), ("briefs", "id"), ("brief_sentences", "brief_id")}
+SURROGATE_COLUMNS = {
+    ("dedupe_decisions", "seq"),
+    ("briefs", "id"),
+    ("brief_sentences", "brief_id"),
+    ("pipeline_state", "updated_at"),  # when the working state was written, not what it holds
+}
 
 
 def _command(data_dir: Path, database_url: str, *args: str) -> list[str]:

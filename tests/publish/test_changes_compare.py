@@ -197,3 +197,28 @@ def test_choose_versions_defaults_to_the_latest_two() -> None:
         choose_versions([1, 2], 7, None)
     with pytest.raises(ValueError, match="older"):
         choose_versions([1, 2], 2, 1)
+
+
+def test_a_count_told_in_new_words_is_a_changed_figure() -> None:
+    """12 dead in one version, 17 in the next, in sentences too different to pair: still a change."""
+    old = replace(
+        OLD,
+        sentences=(
+            _sentence(BriefPart.TITLE, "Ferry capsizes off Romblon", "a1#title"),
+            _sentence(BriefPart.ARTICLE, "At least 12 people were killed when the ferry capsized.", "a1#1"),
+        ),
+    )
+    new = replace(
+        NEW,
+        sentences=(
+            _sentence(BriefPart.TITLE, "Ferry capsizes off Romblon", "a1#title"),
+            _sentence(
+                BriefPart.ARTICLE,
+                "The coast guard said on Thursday the toll had risen: 17 people died.",
+                "a3#1",
+            ),
+        ),
+    )
+    changes = compare_briefs(old, new, articles=ARTICLES, facts=FACTS)
+    (count,) = [c for c in changes.changed_figures if c.where == "dead count"]
+    assert (count.old_figures, count.new_figures) == (("12",), ("17",))

@@ -32,7 +32,11 @@ def brief(bundle: StoryBundle) -> Brief:
         0.81,
         (IptcTopic("medtop:16000000", "conflict, war and peace"),),
     )
-    writer = DeterministicWriter(Settings(), load_stakeholders(), parse=lambda t: _nlp()(t))
+    # A short article leaves report sentences the article does not print: stakeholder paragraphs are
+    # written only from those.
+    writer = DeterministicWriter(
+        Settings(article_max_sentences=3), load_stakeholders(), parse=lambda t: _nlp()(t)
+    )
     draft = writer.write(bundle)
     import dataclasses
 

@@ -66,14 +66,21 @@ def test_every_part_is_written_cited_and_survives_verification(bundle: StoryBund
     assert brief.headline in {a.title for a in bundle.articles}
     article = brief.part(BriefPart.ARTICLE)
     assert len(article) >= 3
-    # the two reports disagree on the death toll: the brief says so and cites both
-    disagreement = [s for s in article if s.text.startswith("Reports give different figures")]
-    assert len(disagreement) == 1 and len(disagreement[0].citations) == 2
-    assert "12" in disagreement[0].text and "15" in disagreement[0].text
+    # the death toll rose from 12 to 15 between the two days' reports: told as a change with its
+    # dates, citing both, not as a disagreement
+    assert not [s for s in article if s.text.startswith("Reports give different figures")]
+    change = [s for s in article if " and then " in s.text]
+    assert len(change) == 1 and len(change[0].citations) == 2
+    assert (
+        "reported 12 on 2026-11-18" in change[0].text
+        and "reported 15 on 2026-11-19, up from 12" in change[0].text
+    )
     insights = brief.part(BriefPart.INSIGHT)
     assert insights and insights[0].citations[0].kind == "fact"
+    # every stakeholder has a paragraph or, in the metadata, the reason it has none
     stakeholders = {s.stakeholder for s in brief.part(BriefPart.STAKEHOLDER)}
-    assert "Travellers" in stakeholders
+    omitted = brief.metadata.get("stakeholders_omitted", "")
+    assert all(s.name in stakeholders or f"{s.name}: " in omitted for s in load_stakeholders())
     verified = Verifier().verify(brief, bundle)
     assert verified.support is not None
     assert not verified.support.dropped, [(v.sentence.text, v.reasons) for v in verified.support.dropped]
@@ -236,7 +243,7 @@ def test_only_the_articles_opening_sentence_keeps_a_wire_dateline() -> None:
     texts = _article_texts(_two_report_bundle(first, second))
     with_dateline = [t for t in texts if "(CPA) —" in t]
     assert with_dateline in ([], [texts[0]])
-    assert any(t.startswith("Rescuers pulled 164 people") for t in texts)
+    assert any("Rescuers pulled 164 people" in t for t in texts)
 
 
 def _stakeholder_bundle(
@@ -305,35 +312,69 @@ def test_one_common_word_does_not_make_a_stakeholder_paragraph() -> None:
     assert "Travellers" not in _paragraphs(bundle)
 
 
-def test_a_record_leads_one_stakeholder_paragraph_at_most() -> None:
-    bundle = _stakeholder_bundle(
-        [
-            "An Iraqi militia threatened US citizens in Iraq on Tuesday, and the embassy urged travellers "
-            "to leave on commercial flights.",
-            "Foreign companies in Iraq said they were moving staff and contractors out of Baghdad.",
-            "Aid agencies in Iraq said they had suspended relief convoys to displaced families.",
-        ],
-        {"Iraq": "iso3166:IQ"},
-        (_advisory("iso3166:IQ", "Iraq", "4"),),
+def _stakeholder_paragraphs(
+    bundle: StoryBundle,
+    used: set[str] = frozenset(),  # type: ignore[assignment]
+) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """The stakeholder paragraphs of ``bundle`` with ``used`` (sentence ids) printed by the article."""
+    from wirebrief.write.select import _material
+    from wirebrief.write.stakeholders import _stakeholders
+
+    material = _material(bundle)
+    sentences, omitted = _stakeholders(
+        load_stakeholders(), bundle, material.candidates, set(used), bundle.facts, {}, set()
     )
-    paragraphs = _paragraphs(bundle)
+    out: dict[str, list[str]] = {}
+    for sentence in sentences:
+        out.setdefault(sentence.stakeholder or "", []).append(sentence.text)
+    return out, omitted
+
+
+_IRAQ_SENTENCES = [
+    "An Iraqi militia threatened US citizens in Iraq on Tuesday, and the embassy urged travellers "
+    "to leave on commercial flights.",
+    "Foreign companies in Iraq said they were moving staff and contractors out of Baghdad.",
+    "Aid agencies in Iraq said they had suspended relief convoys to displaced families.",
+]
+
+
+def test_a_stakeholder_paragraph_leads_with_what_reports_say_and_a_record_comes_once_after() -> None:
+    bundle = _stakeholder_bundle(
+        _IRAQ_SENTENCES, {"Iraq": "iso3166:IQ"}, (_advisory("iso3166:IQ", "Iraq", "4"),)
+    )
+    paragraphs, _ = _stakeholder_paragraphs(bundle)
     assert {"Travellers", "Businesses with staff in the region", "Humanitarian organisations"} <= set(
         paragraphs
     )
     advisory = _advisory("iso3166:IQ", "Iraq", "4").statement
+    assert all(texts[0] != advisory for texts in paragraphs.values())  # a report sentence leads
     assert sum(advisory in texts for texts in paragraphs.values()) == 1
-    assert paragraphs["Travellers"][0] == advisory  # the first stakeholder that follows it gets it
+    assert advisory in paragraphs["Travellers"]  # the first stakeholder that follows it gets it
 
 
-def test_the_article_opens_with_a_lead_and_closes_with_disagreement_then_records(bundle: StoryBundle) -> None:
+def test_a_stakeholder_with_nothing_beyond_the_article_gets_no_paragraph_and_a_reason() -> None:
+    bundle = _stakeholder_bundle(
+        _IRAQ_SENTENCES, {"Iraq": "iso3166:IQ"}, (_advisory("iso3166:IQ", "Iraq", "4"),)
+    )
+    printed = {s.id for e in bundle.extractions.values() for s in e.sentences}
+    paragraphs, omitted = _stakeholder_paragraphs(bundle, printed)
+    assert paragraphs == {}
+    assert "beyond the article" in omitted["Travellers"]
+    brief = DeterministicWriter(Settings(), load_stakeholders(), parse=_parse).write(bundle)
+    if not brief.part(BriefPart.STAKEHOLDER):
+        assert "Travellers:" in brief.metadata["stakeholders_omitted"]
+
+
+def test_the_article_opens_with_a_lead_and_closes_with_the_change_of_a_figure(bundle: StoryBundle) -> None:
     brief = DeterministicWriter(Settings(), load_stakeholders(), parse=_parse).write(bundle)
     article = brief.part(BriefPart.ARTICLE)
     leads = {e.sentences[0].text for e in bundle.extractions.values()}
     assert article[0].text in leads
-    (disagreement,) = [s for s in article if s.text.startswith("Reports give different figures")]
-    records = [s for s in article if s.citations[0].kind == "fact"]
-    assert records and all(r.paragraph > disagreement.paragraph for r in records)
-    assert article[-1] == records[-1]
+    assert " and then " in article[-1].text and len(article[-1].citations) == 2
+    # reference records are the insights, stated once: the article does not repeat them
+    assert all(c.kind == "sentence" for s in article for c in s.citations)
+    insights = [s.text for s in brief.part(BriefPart.INSIGHT)]
+    assert insights and not set(insights) & {s.text for s in article}
 
 
 def test_a_time_phrase_is_no_object_of_a_title() -> None:
@@ -389,8 +430,10 @@ def test_a_surname_alone_is_given_in_full_where_the_brief_has_not_named_the_pers
     assert texts.index(named[1]) < texts.index(second[2])
 
 
-def test_a_travel_advisory_is_folded_into_the_article_only_where_safety_is_the_story() -> None:
-    """A rate cut is no reason to quote a travel advisory in the article; the insights still list it."""
+def test_a_travel_advisory_is_an_insight_only_where_safety_is_the_story_and_the_place() -> None:
+    """A rate cut is no reason to quote a travel advisory; nor is a country named only as a nationality
+    or in passing; "exercise normal precautions" (level 1) says nothing about safety; a capital or a
+    population is never a bullet."""
     from dataclasses import replace
 
     from wirebrief.records import CategoryScore
@@ -401,15 +444,62 @@ def test_a_travel_advisory_is_folded_into_the_article_only_where_safety_is_the_s
         "Economists in Baghdad said the cut would lower borrowing costs for small businesses in Iraq.",
     ]
     advisory = _advisory("iso3166:IQ", "Iraq", "4")
-    base = _stakeholder_bundle(sentences, {"Iraq": "iso3166:IQ"}, (advisory,))
+    capital = replace(advisory, id="f-capital", predicate="capital", value="Baghdad", statement="Capital.")
+    base = _stakeholder_bundle(sentences, {"Iraq": "iso3166:IQ"}, (advisory, capital))
 
-    def parts(slug: str) -> tuple[list[str], list[str]]:
-        bundle = replace(base, categories=(CategoryScore(slug, slug, 0.9),))
+    def parts(slug: str, bundle: StoryBundle = base) -> tuple[list[str], list[str]]:
+        bundle = replace(bundle, categories=(CategoryScore(slug, slug, 0.9),))
         brief = DeterministicWriter(Settings(), load_stakeholders(), parse=_parse).write(bundle)
         article = [s.text for s in brief.part(BriefPart.ARTICLE)]
         return article, [s.text for s in brief.part(BriefPart.INSIGHT)]
 
     article, insights = parts("business-and-economy")
-    assert advisory.statement not in article and insights == [advisory.statement]
+    assert advisory.statement not in article and insights == []
     article, insights = parts("war-and-conflicts")
-    assert advisory.statement in article and insights == [advisory.statement]
+    assert advisory.statement not in article and insights == [advisory.statement]
+    level_one = replace(advisory, value="1")
+    article, insights = parts("war-and-conflicts", replace(base, facts=(level_one,)))
+    assert insights == []
+    # Iraq named only as a nationality (NORP), not as the place of the events: no advisory
+    norp = replace(
+        base,
+        extractions={
+            k: replace(e, mentions=tuple(replace(m, label="NORP") for m in e.mentions))
+            for k, e in base.extractions.items()
+        },
+    )
+    article, insights = parts("war-and-conflicts", norp)
+    assert insights == []
+
+
+def test_a_name_is_spelled_one_way_in_a_brief_and_the_verifier_accepts_it() -> None:
+    """ "Kata'ib Hezbollah" in one report, "Kataib Hezbollah" in another: the brief keeps the first
+    spelling throughout and cites the sentence that spells it so."""
+    from dataclasses import replace
+
+    from wirebrief.records import Extraction, Mention
+
+    first = [
+        "Kata'ib Hezbollah fired rockets at a base near Baghdad on Monday, officials said.",
+        "The Iraqi army said the attack had caused no casualties at the base.",
+    ]
+    second = [
+        "Rocket fire hit a military base outside Baghdad late on Monday, the army said.",
+        "Kataib Hezbollah denied any role in the attack on Tuesday, a statement said.",
+    ]
+    bundle = _two_report_bundle(first, second)
+    extractions = {}
+    for article_id, extraction in bundle.extractions.items():
+        mentions = [
+            Mention(s.id, article_id, name, "ORG", s.text.index(name), s.text.index(name) + len(name))
+            for s in extraction.sentences
+            for name in ("Kata'ib Hezbollah", "Kataib Hezbollah")
+            if name in s.text
+        ]
+        extractions[article_id] = Extraction(article_id, extraction.sentences, tuple(mentions))
+    bundle = replace(bundle, extractions=extractions)
+    brief = DeterministicWriter(Settings(), load_stakeholders(), parse=_parse).write(bundle)
+    texts = " ".join(s.text for s in brief.sentences)
+    assert "Kataib Hezbollah" not in texts and "Kata'ib Hezbollah" in texts
+    verified = Verifier().verify(brief, bundle)
+    assert verified.support is not None and not verified.support.dropped

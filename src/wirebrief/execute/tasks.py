@@ -74,10 +74,13 @@ class Stages:
         return docs
 
     def write_verified(self, bundle: StoryBundle) -> Brief:
+        from wirebrief.write import ensure_title
+
         draft = self.writer.write(bundle)
         # The LLM writer verifies its own draft (to decide on falling back); verifying again would
         # replace its support report with one that no longer lists what it dropped.
-        return draft if draft.support is not None else self.verifier.verify(draft, bundle)
+        verified = draft if draft.support is not None else self.verifier.verify(draft, bundle)
+        return ensure_title(verified)  # a dropped title gives way to the verified opening sentence
 
 
 _STAGES: dict[str, Stages] = {}

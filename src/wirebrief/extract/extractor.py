@@ -193,6 +193,10 @@ class Extractor:
         label = ent.label_
         if label not in NAME_LABELS:
             return None
+        # A name is written with a capital: "china" (the porcelain), "turkey" (the bird) or "chad" in
+        # running text are common nouns, whatever the tagger or a case-blind alias match made of them.
+        if not any(ch.isupper() for ch in ent.text):
+            return None
         entry = self.gazetteer.get(ent.ent_id_) if ent.ent_id_ else None
         if entry is None:
             entry = self.gazetteer.lookup(ent.text)

@@ -219,11 +219,51 @@ def _fact_value_changes(old: Brief, new: Brief, facts: Mapping[str, Fact]) -> li
     return changes
 
 
+def _count_changes(old: Brief, new: Brief, already: Sequence[FigureChange]) -> list[FigureChange]:
+    """Counts (the dead, the injured, the rescued …) that both briefs give with different numbers,
+    however the sentences giving them are worded: a toll that rose from 12 to 17 between two versions
+    is a changed figure even when the new version tells it in a new sentence."""
+    from wirebrief.write.select import measured_figures  # the writer's reading of counts
+
+    def counts(brief: Brief) -> dict[str, tuple[set[str], str]]:
+        found: dict[str, tuple[set[str], str]] = {}
+        for sentence in brief.sentences:
+            for measure, numbers in measured_figures(sentence.text).items():
+                seen, first = found.get(measure, (set(), sentence.text))
+                found[measure] = (seen | numbers, first)
+        return found
+
+    def plain(numbers: Iterable[str]) -> tuple[str, ...]:
+        return tuple(sorted(n.replace(",", "") for n in numbers))
+
+    reported = {(plain(c.old_figures), plain(c.new_figures)) for c in already}
+    old_counts, new_counts = counts(old), counts(new)
+    changes: list[FigureChange] = []
+    for measure, (numbers, text) in sorted(new_counts.items()):
+        if measure not in old_counts or old_counts[measure][0] == numbers:
+            continue
+        old_numbers, old_text = old_counts[measure]
+        old_figures = tuple(sorted(old_numbers, key=int))
+        new_figures = tuple(sorted(numbers, key=int))
+        if (plain(old_figures), plain(new_figures)) in reported:
+            continue
+        changes.append(
+            FigureChange(
+                where=f"{measure} count",
+                old_text=old_text,
+                new_text=text,
+                old_figures=old_figures,
+                new_figures=new_figures,
+            )
+        )
+    return changes
+
+
 def figure_changes(old: Brief, new: Brief, facts: Mapping[str, Fact]) -> tuple[FigureChange, ...]:
-    """Numbers that changed in paired sentences of the two briefs, and cited facts with new values."""
-    return tuple(
-        _sentence_figure_changes(old.sentences, new.sentences) + _fact_value_changes(old, new, facts)
-    )
+    """Numbers that changed in paired sentences of the two briefs, counts the two give differently,
+    and cited facts with new values."""
+    paired = _sentence_figure_changes(old.sentences, new.sentences)
+    return tuple(paired + _count_changes(old, new, paired) + _fact_value_changes(old, new, facts))
 
 
 def category_changes(old: Brief, new: Brief) -> tuple[tuple[CategoryScore, ...], tuple[CategoryScore, ...]]:

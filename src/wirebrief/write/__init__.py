@@ -4,5 +4,6 @@ from __future__ import annotations
 
 from wirebrief.write.deterministic import DeterministicWriter, event_title
 from wirebrief.write.stakeholders import load_stakeholders, parse_stakeholders
+from wirebrief.write.titles import ensure_title
 
-__all__ = ["DeterministicWriter", "event_title", "load_stakeholders", "parse_stakeholders"]
+__all__ = ["DeterministicWriter", "ensure_title", "event_title", "load_stakeholders", "parse_stakeholders"]

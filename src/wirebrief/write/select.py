@@ -1,0 +1,771 @@
+"""Choosing report material for a brief: one report per family, usable sentences and passages scored
+against the story's centre, redundancy, order, and figures the reports disagree on."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from nltk.stem.porter import PorterStemmer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from wirebrief.records import (
+    Article,
+    BriefPart,
+    BriefSentence,
+    Citation,
+    Mention,
+    ReportSentence,
+    StoryBundle,
+)
+from wirebrief.write.voice import is_report_text, own_voice, speaker_named
+
+# A sentence opening with one of these leans on a previous sentence ("He added …", "This comes …"):
+# without that context it reads wrong, so it is used only right after the sentence it follows.
+_DANGLING_OPENERS = frozenset(
+    [
+        "he",
+        "she",
+        "it",
+        "they",
+        "this",
+        "these",
+        "those",
+        "his",
+        "her",
+        "its",
+        "their",
+        "him",
+        "them",
+        "that",
+        "there",
+        "but",
+        "and",
+        "also",
+        "so",
+        "meanwhile",
+        "however",
+        "yet",
+        "then",
+        "such",
+        "both",
+    ]
+)
+_PRONOUN_SPEAKER = re.compile(r"[,\"”]\s*(he|she|they|it)\s+(said|added|told|says|stated)\b", re.IGNORECASE)
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# Lead sentences parsed for a title. Parsing is most of the writer's time; on the sample the title
+
+
+def _word_stem(word: str) -> str:
+    """A crude stem for substring search: "threatens" and "threatened" both contain "threaten"."""
+    for suffix in ("ies", "es", "s", "ed", "ing"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+_DATELINE = re.compile(r"^[A-Z]{2}[A-Z .'’-]*(,[^()—–]{1,20})?\s*(\([^)]{1,30}\))?\s*[—–-]{1,2}\s+")
+
+
+def _without_dateline(text: str) -> str:
+    """The sentence without a leading wire dateline, capitalised; the text itself if nothing is left."""
+    rest = _DATELINE.sub("", text, count=1)
+    return rest[:1].upper() + rest[1:] if rest.strip() else text
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    """Share of the smaller set found in the other."""
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+# What a count measures; "killed", "died" and "dead" are one measure (the death toll).
+_CASUALTY_STEMS = {
+    "kill": "dead", "dead": "dead", "die": "dead", "death": "dead", "injur": "injured", "wound": "injured",
+    "miss": "missing", "displac": "displaced", "rescu": "rescued", "arrest": "arrested", "evacu": "evacuated",
+}  # fmt: skip
+# Counts written as words, as reports write small numbers ("Fifteen people were killed").
+_COUNT_WORDS = {
+    word: str(value)
+    for value, word in enumerate(
+        "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split(),
+        start=2,
+    )
+}
+_FIGURE = re.compile(rf"\b(\d[\d,]*|{'|'.join(_COUNT_WORDS)})\s+(?:[a-z]+\s+){{0,2}}?(people|persons|"
+                     r"civilians|passengers|migrants|residents|workers|soldiers|children|bodies|dead|deaths|"
+                     r"victims|casualties)\b", re.IGNORECASE)  # fmt: skip
+
+
+# How far from a figure its measure word may stand ("killed 12 people", "12 people were rescued").
+_MEASURE_WORDS_BEFORE, _MEASURE_WORDS_AFTER = 3, 4
+
+
+def _measure_of(text: str, figure: re.Match[str]) -> str | None:
+    """What a figure counts ("killed", "rescued"…), from the words right around it; None when no
+    measure or more than one stands there. Only the figure's neighbours count, and agent nouns are not
+    measures: in "a ferry carrying 187 people capsized, and rescuers were searching" the 187 were
+    aboard, not rescued."""
+    near = [
+        *text[: figure.start()].split()[-_MEASURE_WORDS_BEFORE:],
+        figure.group(2),
+        *text[figure.end() :].split()[:_MEASURE_WORDS_AFTER],
+    ]
+    labels: set[str] = set()
+    for raw in near:
+        word = raw.strip(".,;:!?\"'()“”‘’").lower()
+        if word.endswith(("er", "ers")):
+            continue
+        labels.update(label for stem, label in _CASUALTY_STEMS.items() if word.startswith(stem))
+    return labels.pop() if len(labels) == 1 else None
+
+
+def measured_figures(text: str) -> dict[str, set[str]]:
+    """The counts ``text`` gives, by what they count ("dead": {"12"}), counts written as words read
+    as digits; a figure with no single measure beside it is left out."""
+    counted: dict[str, set[str]] = defaultdict(set)
+    for figure in _FIGURE.finditer(text):
+        measure = _measure_of(text, figure)
+        if measure is not None:
+            number = figure.group(1).replace(",", "")
+            counted[measure].add(_COUNT_WORDS.get(number.lower(), number))
+    return dict(counted)
+
+
+# A passage is at most this long; a redundancy above this cosine with a chosen passage skips a passage.
+_PASSAGE_MAX_SENTENCES, _PASSAGE_MAX_WORDS = 4, 120
+_PASSAGE_REDUNDANCY = 0.4
+# The article's opening is the latest of this many best-scoring report leads among the chosen passages.
+_LEAD_CHOICES = 3
+# Where a quotation mark opens rather than closes: after a space or an opening bracket or dash.
+_BEFORE_OPENING_QUOTE = frozenset(" \t\n([{—–-/")
+
+
+def _quote_depth(text: str, depth: int) -> tuple[int, bool]:
+    """The quotation depth after ``text`` starting at ``depth``, and whether a closing mark came with
+    no quotation open (the sentence ends a quote an earlier sentence began).
+
+    Curly marks say which way they face; a straight mark opens after a space and before a word,
+    closes otherwise, and toggles when it stands alone between spaces."""
+    orphan_close = False
+    for k, mark in enumerate(text):
+        if mark not in '"“”':
+            continue
+        if mark == "“":
+            opening = True
+        elif mark == "”":
+            opening = False
+        else:
+            before = text[k - 1] if k else " "
+            after = text[k + 1] if k + 1 < len(text) else " "
+            opening = before in _BEFORE_OPENING_QUOTE and not after.isspace()
+            if before in _BEFORE_OPENING_QUOTE and after.isspace():
+                opening = depth == 0
+        if opening:
+            depth += 1
+        elif depth:
+            depth -= 1
+        else:
+            orphan_close = True
+    return depth, orphan_close
+
+
+SentenceParser = Callable[[str], Any]  # text -> spaCy Doc
+BatchParser = Callable[[list[str]], Iterable[Any]]  # texts -> spaCy Docs (e.g. ``nlp.pipe``)
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    sentence: ReportSentence
+    article: Article
+    score: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Passage:
+    """Consecutive sentences of one report that read only together: an opening sentence and those that
+    lean on it ("He added …", the rest of a quotation it opens). The article picks whole passages, so a
+    sentence that needs its context arrives with it and none dangles."""
+
+    article: Article
+    sentences: tuple[ReportSentence, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+    @property
+    def start(self) -> int:
+        return self.sentences[0].index
+
+
+@dataclass(frozen=True, slots=True)
+class _Material:
+    """What the writer works from: one report per family, its usable sentences scored for the title and
+    the stakeholders, and its passages with their scores and pairwise similarity for the article."""
+
+    representatives: list[Article]
+    candidates: list[_Candidate]
+    passages: list[_Passage]
+    passage_scores: np.ndarray
+    passage_similarity: np.ndarray
+    # Each representative's headline scored against the centre of all of them (None: nothing to score).
+    headline_scores: np.ndarray | None = None
+    # Last names of the people the reports name in full, with that full name and the report sentence
+    # that gives it (see ``_surnames``).
+    surnames: Mapping[str, _FullName] = dataclasses.field(default_factory=dict)
+
+
+# A full name: two or more capitalised words, with the particles names carry ("Daniel Furness",
+# "Muntadhar al-Asadi", "Khalid bin Salman").
+_NAME_WORD = r"(?:[a-z]{1,3}-)?[A-Z][\w'’-]*[a-z][\w'’-]*"
+_FULL_NAME = re.compile(rf"\b{_NAME_WORD}(?:\s+(?:(?:al|bin|de|del|van|von|der|da|le|la)\s+)?{_NAME_WORD})+")
+_CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z][\w-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class _FullName:
+    text: str  # "Daniel Furness"
+    sentence_id: str  # the report sentence that names him so
+
+
+def _surnames(bundle: StoryBundle, order: Sequence[Article]) -> dict[str, _FullName]:
+    """Last names of the people the reports name in full ("Furness" from "Daniel Furness"), each with
+    the first full name given for it (reports in ``order``). Left out: a last name that stands for two
+    people, and a word the reports also use in lower case or as a place ("Lima" of "Teresa Lima" is
+    also a city): alone, it is a word or a place, not a name that needs introducing."""
+    mentions = [
+        m
+        for article in order
+        if (extraction := bundle.extractions.get(article.id)) is not None
+        for m in extraction.mentions
+    ]
+    places = {m.text for m in mentions if m.label in {"GPE", "LOC", "FAC", "NORP"}}
+    lower_words = {
+        word for article in bundle.articles for word in re.findall(r"\b[a-z][\w'’-]*", article.text)
+    }
+    full: dict[str, _FullName] = {}
+    people: dict[str, set[str]] = defaultdict(set)
+    for mention in mentions:
+        words = mention.text.split()
+        if mention.label != "PERSON" or len(words) < 2:
+            continue
+        last = words[-1]
+        if not last[:1].isupper() or last.lower() in lower_words or last in places:
+            continue
+        people[last].add(mention.text)
+        full.setdefault(last, _FullName(mention.text, mention.sentence_id))
+    return {last: name for last, name in full.items() if len(people[last]) == 1}
+
+
+def _names_introduced(text: str) -> set[str]:
+    """The surnames ``text`` introduces with a full name."""
+    return {m.group(0).split()[-1] for m in _FULL_NAME.finditer(text)}
+
+
+def _short_references(text: str, surnames: Mapping[str, _FullName]) -> set[str]:
+    """Surnames ``text`` uses alone ("…, Furness said"): a reader needs the full name before them."""
+    inside = {(m.start(), m.end()) for m in _FULL_NAME.finditer(text)}
+    return {
+        word.group(0)
+        for word in _CAPITALISED_WORD.finditer(text)
+        if word.group(0) in surnames and not any(a <= word.start() < b for a, b in inside)
+    }
+
+
+def _with_full_names(
+    text: str, introduced: set[str], surnames: Mapping[str, _FullName]
+) -> tuple[str, list[str]]:
+    """``text`` with each surname it uses alone before the brief has named that person in full given
+    in full at its first use ("…," Furness said → "…," Daniel Furness said), and the ids of the report
+    sentences that give those full names (to cite beside the sentence itself). ``introduced`` gains
+    the names ``text`` now introduces."""
+    introduced |= _names_introduced(text)
+    sources: list[str] = []
+    for surname in sorted(_short_references(text, surnames) - introduced):
+        full = surnames[surname]
+        inside = [(m.start(), m.end()) for m in _FULL_NAME.finditer(text)]
+        for word in _CAPITALISED_WORD.finditer(text):
+            if word.group(0) == surname and not any(a <= word.start() < b for a, b in inside):
+                text = text[: word.start()] + full.text + text[word.end() :]
+                break
+        introduced.add(surname)
+        sources.append(full.sentence_id)
+    return text, sources
+
+
+# The article folds in the reference records that say who an actor is (a designation, a sanctions
+# listing, a coalition) whatever the story; a travel advisory only where the story is about people's
+# safety in the place (a rate cut or a cup final is no reason to quote one); a country's capital or
+
+
+def _words(text: str) -> list[str]:
+    return _WORDS.findall(text)
+
+
+def _first_word(text: str) -> str:
+    words = _words(text)
+    return words[0].lower() if words else ""
+
+
+def _representatives(bundle: StoryBundle) -> list[Article]:
+    """One article per syndication family (the earliest), English only, in time order."""
+    seen: set[str] = set()
+    chosen: list[Article] = []
+    for article in sorted(bundle.articles, key=lambda a: (a.published, a.id)):
+        if article.independent_source in seen or article.language != "en":
+            continue
+        seen.add(article.independent_source)
+        chosen.append(article)
+    return chosen
+
+
+def _usable(sentence: ReportSentence) -> bool:
+    words = _words(sentence.text)
+    if not 6 <= len(words) <= 60:
+        return False
+    if _first_word(sentence.text) in _DANGLING_OPENERS:
+        return False
+    if _PRONOUN_SPEAKER.search(sentence.text):
+        return False
+    text = sentence.text
+    # A sentence split inside a quotation is a fragment: straight quotes must pair up, curly ones match.
+    if text.count('"') % 2 or text.count("“") != text.count("”"):
+        return False
+    return text.rstrip()[-1:] in {".", '"', "”", "!"} and _fit_to_print(text)
+
+
+def _fit_to_print_together(texts: Sequence[str]) -> bool:
+    """``_fit_to_print`` for the sentences of one passage: a quotation (and the "I" or "we" inside it)
+    with no speaker of its own keeps its speaker when the sentence right before it names one, or the
+    quotation's closing sentence right after it does (the passage is printed whole)."""
+    for k, text in enumerate(texts):
+        if not is_report_text(text):
+            return False
+        voice = own_voice(text)
+        if voice is None:
+            continue
+        before = texts[k - 1] if k else ""
+        after = texts[k + 1] if k + 1 < len(texts) else ""
+        quoted = voice in _QUOTED_VOICE and bool(_QUOTE_MARKS.search(text) or _QUOTE_MARKS.search(before))
+        if not (quoted and (speaker_named(before) or (speaker_named(after) and _QUOTE_MARKS.search(after)))):
+            return False
+    return True
+
+
+_QUOTED_VOICE = frozenset({"quotation without its speaker", "first or second person"})
+_QUOTE_MARKS = re.compile(r"[\"“”]")
+
+
+def _fit_to_print(text: str) -> bool:
+    """Report text (no caption, credit or navigation) in a voice the brief may carry: a fact, or a
+    judgement, guess, advice or quotation with its speaker named (see ``voice``)."""
+    return is_report_text(text) and own_voice(text) is None
+
+
+def _leans_back(sentence: ReportSentence) -> bool:
+    """Whether the sentence needs the one before it ("He added …", "This comes …")."""
+    return _first_word(sentence.text) in _DANGLING_OPENERS or bool(_PRONOUN_SPEAKER.search(sentence.text))
+
+
+def _complete(sentence: ReportSentence) -> bool:
+    """A whole sentence of reasonable length, not a heading, a fragment cut by the splitter or a line
+    that trails off ("Police in Houston say they're...")."""
+    if sentence.text.rstrip().endswith(("...", "…")):
+        return False
+    return 4 <= len(_words(sentence.text)) <= 80 and sentence.text.rstrip()[-1:] in {
+        ".",
+        '"',
+        "”",
+        "!",
+        "?",
+    }
+
+
+def _quotes_the_speaker_before(text: str, before: str) -> bool:
+    """Whether ``text`` is a quotation that names no speaker right after a sentence that names one
+    ("Smith spoke on Monday." then '"It was a disaster."'): it goes with that sentence, so that it
+    keeps its speaker."""
+    return own_voice(text) in _QUOTED_VOICE and speaker_named(before)
+
+
+def _passages(article: Article, sentences: Sequence[ReportSentence]) -> list[_Passage]:
+    """The report cut into passages (see ``_Passage``). A passage is kept only when it opens
+    without leaning back, closes every quotation it opens, and stays short; the rest is never used."""
+
+    @dataclass(slots=True)
+    class Group:
+        sentences: list[ReportSentence]
+        opens_cleanly: bool
+        depth: int  # quotation marks left open after the last sentence
+
+    groups: list[Group] = []
+    for sentence in sentences:
+        last = groups[-1] if groups else None
+        depth_after, closes_earlier_quote = _quote_depth(sentence.text, last.depth if last else 0)
+        if (
+            last is not None
+            and len(last.sentences) < _PASSAGE_MAX_SENTENCES
+            and (
+                _leans_back(sentence)
+                or last.depth > 0
+                or closes_earlier_quote
+                or _quotes_the_speaker_before(sentence.text, last.sentences[-1].text)
+            )
+        ):
+            last.sentences.append(sentence)
+            last.depth = depth_after
+            continue
+        depth, closes_earlier_quote = _quote_depth(sentence.text, 0)
+        opens_cleanly = not _leans_back(sentence) and not closes_earlier_quote
+        groups.append(Group([sentence], opens_cleanly, depth))
+    # A quotation whose pronoun speaker comes at its close ('"We will …. Families …," she said')
+    # names that speaker in the passage before it: the two belong together.
+    joined: list[Group] = []
+    for group in groups:
+        opens_quote = group.sentences[0].text.lstrip()[:1] in {'"', "“"}
+        pronoun_speaker = any(_PRONOUN_SPEAKER.search(s.text) for s in group.sentences)
+        if joined and opens_quote and pronoun_speaker:
+            joined[-1].sentences.extend(group.sentences)
+            joined[-1].depth = group.depth
+        else:
+            joined.append(group)
+    passages = []
+    for group in joined:
+        if not group.opens_cleanly or group.depth != 0 or len(group.sentences) > _PASSAGE_MAX_SENTENCES:
+            continue
+        if sum(len(s.text.split()) for s in group.sentences) > _PASSAGE_MAX_WORDS:
+            continue
+        if not all(_complete(s) for s in group.sentences):
+            continue
+        # A passage whose later sentence may not be printed (a quotation without its speaker, a
+        # judgement) keeps the sentences before it, when they close their quotations: what opens a
+        # passage never leans on what follows it.
+        kept = _printable_prefix([s.text for s in group.sentences])
+        if kept:
+            passages.append(_Passage(article, tuple(group.sentences[:kept])))
+    return passages
+
+
+def _printable_prefix(texts: Sequence[str]) -> int:
+    """How many of ``texts`` (a passage), from the first, can be printed together: all of them when
+    they are fit to print together, else the longest fit beginning that closes its quotations."""
+    for end in range(len(texts), 0, -1):
+        head = texts[:end]
+        depth = 0
+        for text in head:
+            depth, _ = _quote_depth(text, depth)
+        if depth == 0 and _fit_to_print_together(head):
+            return end
+    return 0
+
+
+_stemmer = PorterStemmer()
+# A sentence with at least this share of its meaning words already in one chosen sentence restates it.
+_RESTATES = 0.4
+_RESTATES_PLAIN = 0.5
+
+
+@lru_cache(maxsize=65536)
+def _meaning_stem(word: str) -> str:
+    return str(_stemmer.stem(word))
+
+
+def meaning_words(text: str) -> frozenset[str]:
+    """What a sentence says, as a set: its content words stemmed, its names, and its numbers with
+    counts written as words read as digits ("Fifteen people" and "15 people" share "15"). Where it was
+    filed (a dateline) and who said it ("said", "according to") are not what it says."""
+    out: set[str] = set()
+    for token in _MEANING_TOKEN.findall(_without_dateline(text).lower()):
+        token = token.strip("'’-.,")
+        if not token or token in STOP_WORDS or token in _ATTRIBUTION_WORDS:
+            continue
+        if token[0].isdigit():
+            out.add(token.replace(",", ""))
+        else:
+            out.add(_COUNT_WORDS.get(token) or _meaning_stem(token))
+    return frozenset(out)
+
+
+_MEANING_TOKEN = re.compile(r"[a-z][a-z'’-]*|\d[\d,.]*")
+_ATTRIBUTION_WORDS = frozenset("said says say told tells according added adds reported reports".split())
+
+
+def _is_number(word: str) -> bool:
+    return word[:1].isdigit()
+
+
+def restates(
+    words: frozenset[str],
+    said: Iterable[frozenset[str]],
+    share: float = _RESTATES,
+    weight: Mapping[str, float] | None = None,
+) -> bool:
+    """Whether a sentence of ``words`` restates one of the sentences ``said``: the numbers, names and
+    predicates it shares with that one sentence make up ``share`` of what it says (each word counted by
+    ``weight``, e.g. how specific it is to a few of the story's sentences). A sentence with a number
+    the other lacks tells a new figure, so it restates nothing there."""
+    if not words:
+        return False
+
+    def size(items: Iterable[str]) -> float:
+        return sum(weight.get(w, 1.0) for w in items) if weight is not None else float(len(list(items)))
+
+    total = size(words)
+    numbers = {w for w in words if _is_number(w)}
+    for other in said:
+        weighted = size(words & other) >= share * total
+        plain = len(words & other) >= _RESTATES_PLAIN * len(words)
+        # Half its words in one sentence already said is a restatement however specific they are; a
+        # new number is a new figure, unless the rest of the sentence is that sentence again.
+        if (weighted or plain) if not (numbers - other) else (weighted and plain):
+            return True
+    return False
+
+
+def _specificity(texts: Sequence[frozenset[str]]) -> dict[str, float]:
+    """Each word's weight for ``restates``: its inverse document frequency over the story's sentences,
+    so the story's topic words ("ferry", "coast guard") count for less than the facts around them."""
+    frequency: dict[str, int] = defaultdict(int)
+    for words in texts:
+        for word in words:
+            frequency[word] += 1
+    n = len(texts)
+    return {word: math.log((n + 1) / (count + 1)) + 1.0 for word, count in frequency.items()}
+
+
+def _select(material: _Material, max_sentences: int, max_words: int) -> list[_Passage]:
+    """Greedy by score: the most central passages, each unlike those already taken, until the word
+    budget is spent (the passage that crosses it is kept) or the sentence limit would be passed.
+
+    Unlike means on meaning as well as wording: a passage is skipped when it is close to a chosen one
+    (TF-IDF cosine), or when one of its sentences restates a chosen sentence (``restates``): two
+    outlets telling the same fact in their own words say it once in the brief."""
+    chosen: list[int] = []
+    taken: list[_Passage] = []
+    said: list[frozenset[str]] = []
+    meanings_of = {s.id: meaning_words(s.text) for p in material.passages for s in p.sentences}
+    weight = _specificity(list(meanings_of.values()))
+    words = sentences = 0
+    for i in np.argsort(-material.passage_scores, kind="stable"):
+        if words >= max_words:
+            break
+        passage = material.passages[i]
+        if sentences + len(passage.sentences) > max_sentences:
+            continue
+        if chosen and float(material.passage_similarity[i, chosen].max()) > _PASSAGE_REDUNDANCY:
+            continue
+        meanings = [meanings_of[s.id] for s in passage.sentences]
+        # The passage up to its first sentence that restates one already taken (a beginning that
+        # closes its quotations); nothing when its opening sentence does.
+        fresh = next((k for k, m in enumerate(meanings) if restates(m, said, weight=weight)), len(meanings))
+        while fresh and _quote_depth(" ".join(s.text for s in passage.sentences[:fresh]), 0)[0]:
+            fresh -= 1
+        if not fresh:
+            continue
+        if fresh < len(passage.sentences):
+            passage = _Passage(passage.article, passage.sentences[:fresh])
+        chosen.append(int(i))
+        taken.append(passage)
+        said.extend(meanings[:fresh])
+        words += len(passage.text.split())
+        sentences += len(passage.sentences)
+    return taken
+
+
+def _in_order(chosen: list[_Passage]) -> list[_Passage]:
+    """The article opens with the story's latest state: of the best-scoring chosen passages that open
+    a report (leads; ``chosen`` is best first), the one from the latest report; then the rest in event
+    order (report time, then place in the report)."""
+    leads = [p for p in chosen if p.start == 0][:_LEAD_CHOICES]
+    opening = [max(leads, key=lambda p: (p.article.published, p.article.id))] if leads else []
+    return opening + sorted(
+        (p for p in chosen if p not in opening),
+        key=lambda p: (p.article.published, p.article.id, p.start),
+    )
+
+
+def _disagreements(bundle: StoryBundle, paragraph: int) -> list[BriefSentence]:
+    """Where independent reports give different figures for the same count, say so and cite both."""
+    by_key: dict[tuple[str, str], dict[str, tuple[ReportSentence, Article]]] = defaultdict(dict)
+    articles = {a.id: a for a in bundle.articles if a.language == "en"}
+    for article_id, extraction in sorted(bundle.extractions.items()):
+        article = articles.get(article_id)
+        if article is None:
+            continue
+        for sentence in extraction.sentences:
+            for measure, numbers in measured_figures(sentence.text).items():
+                if len(numbers) == 1:  # two counts of one measure in a sentence: a range or a change
+                    key = (measure, next(iter(numbers)))
+                    by_key[key].setdefault(article.independent_source, (sentence, article))
+    by_measure: dict[str, list[tuple[str, ReportSentence, Article]]] = defaultdict(list)
+    for (measure, number), sources in sorted(by_key.items()):
+        first = min(sources.values(), key=lambda sa: (sa[1].published, sa[1].id))
+        by_measure[measure].append((number, *first))
+    out: list[BriefSentence] = []
+    for _measure, figures in sorted(by_measure.items()):
+        if len(figures) < 2:
+            continue
+        figures.sort(key=lambda f: (f[2].published, f[2].id))
+        # Reports of one day that differ disagree; a figure that differs between days has changed
+        # (a toll rising from 2 to 4 is news, not a dispute), told first to latest with both dates.
+        same_day = [
+            (f1, f2)
+            for k, f1 in enumerate(figures)
+            for f2 in figures[k + 1 :]
+            if f1[2].published.date() == f2[2].published.date()
+            and f1[2].independent_source != f2[2].independent_source
+        ]
+        if same_day:
+            (n1, s1, a1), (n2, s2, a2) = same_day[0]
+            text = (
+                f"Reports give different figures: {a1.outlet} reported {n1} on "
+                f"{a1.published.date().isoformat()} and {a2.outlet} reported {n2} on "
+                f"{a2.published.date().isoformat()}."
+            )
+        else:
+            (n1, s1, a1), (n2, s2, a2) = figures[0], figures[-1]
+            if a1.published.date() == a2.published.date() or not (n1.isdigit() and n2.isdigit()):
+                continue
+            direction = "up" if int(n2) > int(n1) else "down"
+            text = (
+                f"{a1.outlet} reported {n1} on {a1.published.date().isoformat()}, and then {a2.outlet} "
+                f"reported {n2} on {a2.published.date().isoformat()}, {direction} from {n1}."
+            )
+        out.append(
+            BriefSentence(
+                BriefPart.ARTICLE,
+                text,
+                (Citation("sentence", s1.id), Citation("sentence", s2.id)),
+                paragraph=paragraph,
+            )
+        )
+    return out[:2]
+
+
+def _material(bundle: StoryBundle) -> _Material:
+    """One TF-IDF fit over every sentence of one report per family: sentences and passages are
+    scored by their similarity to that centroid, the story's centre of gravity."""
+    representatives = _representatives(bundle) or sorted(bundle.articles, key=lambda a: a.published)
+    sentences = [
+        (article, sentence)
+        for article in representatives
+        if article.id in bundle.extractions
+        for sentence in bundle.extractions[article.id].sentences
+    ]
+    if not sentences:
+        return _Material(representatives, [], [], np.zeros(0), np.zeros((0, 0)))
+    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, norm="l2")
+    try:
+        matrix = vectorizer.fit_transform([sentence.text for _, sentence in sentences])
+    except ValueError:  # nothing but stop words: no centre to measure against
+        return _Material(representatives, [], [], np.zeros(0), np.zeros((0, 0)))
+    centroid = np.asarray(matrix.mean(axis=0)).ravel()
+    centroid /= np.linalg.norm(centroid) or 1.0
+    centrality = np.asarray(matrix @ centroid).ravel()
+    candidates = [
+        # Wire style puts the news first: an early sentence of a report gets a small bonus.
+        _Candidate(sentence, article, float(value) + 0.6 / (1 + sentence.index))
+        for (article, sentence), value in zip(sentences, centrality, strict=True)
+        if _usable(sentence)
+    ]
+    passages = [
+        passage
+        for article in representatives
+        if article.id in bundle.extractions
+        for passage in _passages(article, bundle.extractions[article.id].sentences)
+    ]
+    if not passages:
+        return _Material(representatives, candidates, [], np.zeros(0), np.zeros((0, 0)))
+    passage_matrix = vectorizer.transform([p.text for p in passages])
+    starts = np.array([p.start for p in passages], dtype=float)
+    # Centrality, damped gently by how far into its report a passage starts.
+    scores = np.asarray(passage_matrix @ centroid).ravel() / np.sqrt(1.0 + starts)
+    similarity = (passage_matrix @ passage_matrix.T).toarray()
+    headline_scores = None
+    if len(representatives) > 1:
+        # The most representative headline is the one nearest the centre of all the headlines,
+        # weighed in the story's terms (one transform, no second fit).
+        headlines = vectorizer.transform([a.title for a in representatives])
+        headline_centre = np.asarray(headlines.mean(axis=0)).ravel()
+        headline_scores = np.asarray(headlines @ headline_centre).ravel()
+    return _Material(
+        representatives,
+        candidates,
+        passages,
+        scores,
+        similarity,
+        headline_scores,
+        _surnames(bundle, representatives),
+    )
+
+
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+_QUOTED_SPAN = re.compile(r"[\"“][^\"”]*[\"”]?")
+
+
+def _spelling_key(name: str) -> str:
+    """A name with accents, apostrophes, hyphens, spaces and case set aside: "Kata'ib Hezbollah" and
+    "Kataib Hezbollah", "Grünberg" and "Grunberg" share one."""
+    plain = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in plain if ch.isalnum()).casefold()
+
+
+def one_spelling(sentences: Sequence[BriefSentence], mentions: Iterable[Mention]) -> list[BriefSentence]:
+    """``sentences`` with every name spelled as the brief first spells it: a later line that writes the
+    name another way ("Kataib Hezbollah" after "Kata'ib Hezbollah") takes the first spelling and cites,
+    beside its own sources, a report sentence that spells it so (the verifier's support for the name).
+    Names are the story's name mentions, found in each line by their text (a headline has no
+    mentions of its own)."""
+    spelled_in: dict[str, str] = {}  # a spelling -> a report sentence that writes it
+    for mention in mentions:
+        # Possessives ("Qatar Airways'") are not spellings, and a spelling with letters outside ASCII
+        # ("Grünberg" beside "Grunberg") is left as each report wrote it: the check of names against
+        # cited material reads such letters apart.
+        name = mention.text
+        if (
+            mention.label in _NAME_LABELS
+            and _spelling_key(name)
+            and name.isascii()
+            and not name.endswith(("'", "’", "'s", "’s"))
+        ):
+            spelled_in.setdefault(name, mention.sentence_id)
+    # Longer names first, so "Kata'ib Hezbollah" is read before any shorter name inside it.
+    names = sorted(spelled_in, key=lambda n: (-len(n), n))
+    patterns = {n: re.compile(rf"(?<!\w){re.escape(n)}(?!\w)") for n in names}
+    first: dict[str, str] = {}  # spelling key -> the brief's spelling
+    out: list[BriefSentence] = []
+    for sentence in sentences:
+        text, citations = sentence.text, list(sentence.citations)
+        if (
+            citations and citations[0].kind == "fact"
+        ):  # a record's statement is printed as its issuer wrote it
+            out.append(sentence)
+            continue
+        for name in names:
+            if not patterns[name].search(text):
+                continue
+            spelling = first.setdefault(_spelling_key(name), name)
+            if spelling != name:
+                # Words inside quotation marks are the speaker's, exactly as reported.
+                quoted = [(q.start(), q.end()) for q in _QUOTED_SPAN.finditer(text)]
+                pieces, last = [], 0
+                for found in patterns[name].finditer(text):
+                    inside = any(a <= found.start() < b for a, b in quoted)
+                    pieces += [text[last : found.start()], found.group(0) if inside else spelling]
+                    last = found.end()
+                text = "".join([*pieces, text[last:]])
+                support = Citation("sentence", spelled_in[spelling])
+                if support not in citations:
+                    citations.append(support)
+        out.append(dataclasses.replace(sentence, text=text, citations=tuple(citations)))
+    return out
