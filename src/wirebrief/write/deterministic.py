@@ -41,6 +41,7 @@ from wirebrief.write.select import (
     _without_dateline,
     meaning_words,
     one_spelling,
+    stale_figures,
 )
 from wirebrief.write.stakeholders import _stakeholders
 from wirebrief.write.titles import _headline, _line_from_sentences, _title, event_title
@@ -142,22 +143,24 @@ class DeterministicWriter:
         passage_of = {s.id: p.article.id for p in material.passages for s in p.sentences}
         latest = passage_of.get(article_part[0].citations[0].ref) if article_part else None
         ranked = sorted(scored, key=lambda c: (-c.score, c.sentence.id))
-        title = _title(self.parse_many, ranked, representatives, latest) if scored else None
+        # Title and headline tell the story's latest state: no count that later reports replaced.
+        stale = stale_figures(bundle)
+        title = _title(self.parse_many, ranked, representatives, latest, stale) if scored else None
         printed_texts = [s.text for s in article_part]
-        headline = _headline(material, title.text if title else None, printed_texts)
+        headline = _headline(material, title.text if title else None, printed_texts, stale)
         if title is None:
             # No safe shortened title: a whole, clean report headline or sentence, never an empty line.
-            other = _headline(material, headline.text, printed_texts) if headline else None
+            other = _headline(material, headline.text, printed_texts, stale) if headline else None
             title = (
                 BriefSentence(BriefPart.TITLE, other.text, other.citations)
                 if other is not None
                 else _line_from_sentences(
-                    BriefPart.TITLE, ranked, [headline.text] if headline else [], printed
+                    BriefPart.TITLE, ranked, [headline.text] if headline else [], printed, stale
                 )
             )
         if headline is None:
             headline = _line_from_sentences(
-                BriefPart.HEADLINE, ranked, [title.text] if title else [], printed
+                BriefPart.HEADLINE, ranked, [title.text] if title else [], printed, stale
             )
         sentences: list[BriefSentence] = [line for line in (title, headline) if line is not None]
         sentences += article_part
