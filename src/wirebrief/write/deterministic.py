@@ -14,7 +14,7 @@ The verifier checks each of these sentences afterwards like any other writer's.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from wirebrief.records import (
     Brief,
@@ -74,9 +74,10 @@ class DeterministicWriter:
         material: _Material,
         max_words: int,
         disagreements: Sequence[BriefSentence] = (),
+        stale: Mapping[str, set[str]] | None = None,
     ) -> list[BriefSentence]:
         chosen = _select(material, self.settings.article_max_sentences, max_words)
-        picked = _in_order(chosen)
+        picked = _in_order(chosen, stale)
         # A passage is a paragraph; passages of one report in a row share one, up to four sentences.
         paragraphs: list[list[_Passage]] = []
         for passage in picked:
@@ -134,8 +135,12 @@ class DeterministicWriter:
         material = _material(bundle)
         representatives, scored = material.representatives, material.candidates
         facts = list(bundle.facts)
+        # Lead, title and headline tell the story's latest state: no count that later reports replaced.
+        stale = stale_figures(bundle)
         article_part = (
-            self._article(material, self.settings.article_max_words, _disagreements(bundle, paragraph=0))
+            self._article(
+                material, self.settings.article_max_words, _disagreements(bundle, paragraph=0), stale
+            )
             if material.passages
             else []
         )
@@ -143,8 +148,6 @@ class DeterministicWriter:
         passage_of = {s.id: p.article.id for p in material.passages for s in p.sentences}
         latest = passage_of.get(article_part[0].citations[0].ref) if article_part else None
         ranked = sorted(scored, key=lambda c: (-c.score, c.sentence.id))
-        # Title and headline tell the story's latest state: no count that later reports replaced.
-        stale = stale_figures(bundle)
         title = _title(self.parse_many, ranked, representatives, latest, stale) if scored else None
         printed_texts = [s.text for s in article_part]
         headline = _headline(material, title.text if title else None, printed_texts, stale)

@@ -618,11 +618,29 @@ def _select(material: _Material, max_sentences: int, max_words: int) -> list[_Pa
     return taken
 
 
-def _in_order(chosen: list[_Passage]) -> list[_Passage]:
+def _in_order(chosen: list[_Passage], stale: Mapping[str, set[str]] | None = None) -> list[_Passage]:
     """The article opens with the story's latest state: of the best-scoring chosen passages that open
     a report (leads; ``chosen`` is best first), the one from the latest report; then the rest in event
-    order (report time, then place in the report)."""
-    leads = [p for p in chosen if p.start == 0][:_LEAD_CHOICES]
+    order (report time, then place in the report). A passage giving a count that later reports replaced
+    (``stale``, see ``stale_figures``) does not open the article while another chosen lead, or else
+    another chosen passage that gives the count now, can."""
+
+    def current(passage: _Passage) -> bool:
+        return not any(states_stale_figure(s.text, stale or {}) for s in passage.sentences)
+
+    def tells_the_count(passage: _Passage) -> bool:
+        return any(
+            measure in (stale or {}) for s in passage.sentences for measure in measured_figures(s.text)
+        )
+
+    leads = [p for p in chosen if p.start == 0]
+    if stale and not all(current(p) for p in leads[:_LEAD_CHOICES]):
+        leads = (
+            [p for p in leads if current(p)]
+            or [p for p in chosen if current(p) and tells_the_count(p)]
+            or leads
+        )
+    leads = leads[:_LEAD_CHOICES]
     opening = [max(leads, key=lambda p: (p.article.published, p.article.id))] if leads else []
     return opening + sorted(
         (p for p in chosen if p not in opening),
