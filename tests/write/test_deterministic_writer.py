@@ -503,3 +503,91 @@ def test_a_name_is_spelled_one_way_in_a_brief_and_the_verifier_accepts_it() -> N
     assert "Kataib Hezbollah" not in texts and "Kata'ib Hezbollah" in texts
     verified = Verifier().verify(brief, bundle)
     assert verified.support is not None and not verified.support.dropped
+
+
+def _dated_bundle(reports: list[tuple[str, int, list[str]]]) -> StoryBundle:
+    """One report per (outlet, day of November 2026, sentences); the first sentence is also its title."""
+    from datetime import UTC, datetime
+
+    from wirebrief.records import Article, Extraction, ReportSentence, Story, content_hash
+
+    articles, extractions = [], {}
+    for n, (outlet, day, texts) in enumerate(reports):
+        article_id = f"toll-{n}"
+        text = " ".join(texts)
+        articles.append(
+            Article(
+                id=article_id,
+                outlet=outlet,
+                title=texts[0],
+                text=text,
+                published=datetime(2026, 11, day, 9, n, tzinfo=UTC),
+                language="en",
+                content_hash=content_hash(text),
+                source="test",
+                url=f"https://{outlet.lower().replace(' ', '')}.example/{article_id}",
+            )
+        )
+        extractions[article_id] = Extraction(
+            article_id,
+            tuple(
+                ReportSentence(ReportSentence.make_id(article_id, i), article_id, i, t)
+                for i, t in enumerate(texts)
+            ),
+            (),
+        )
+    story = Story("s-toll", tuple(a.id for a in articles), articles[0].published, articles[-1].published)
+    return StoryBundle(
+        story=story, articles=tuple(articles), extractions=extractions, entities={}, facts=(), categories=()
+    )
+
+
+def test_title_headline_and_lead_never_state_a_toll_that_later_reports_raised() -> None:
+    """Three reports on the first day count 12 dead, two later ones 17: the title, headline and the
+    article's opening may give 17 (or the change from 12), never 12 as the toll; every line still passes
+    the verifier."""
+    first_day = [
+        (
+            outlet,
+            20,
+            [
+                f"Ferry capsizes off Romblon island, killing 12 people{tail}",
+                "At least 12 people were killed when the passenger ferry capsized off Romblon island on "
+                "Friday, the coast guard said.",
+                "The coast guard said the ferry sank in rough seas shortly after leaving port.",
+                "Rescuers pulled dozens of passengers from the water near Romblon island.",
+            ],
+        )
+        for outlet, tail in (("Pacific Signal", "."), ("Harbour Daily", " on Friday."), ("Island Wire", "!"))
+    ]
+    later = [
+        (
+            "The Lantern Post",
+            21,
+            [
+                "Death toll from Romblon ferry capsizing rises to 17 people.",
+                "The number of people killed when the passenger ferry capsized off Romblon island rose to "
+                "17 on Saturday, the coast guard said.",
+                "Divers recovered five more bodies from the ferry near Romblon island, the coast guard said.",
+            ],
+        ),
+        (
+            "Coastal Times",
+            22,
+            [
+                "Coast guard confirms 17 people killed in Romblon ferry capsizing.",
+                "The coast guard confirmed on Sunday that 17 people were killed when the passenger ferry "
+                "capsized off Romblon island.",
+                "The search for survivors of the ferry near Romblon island ended on Sunday.",
+            ],
+        ),
+    ]
+    bundle = _dated_bundle([*first_day, *later])
+    brief = DeterministicWriter(Settings(), load_stakeholders(), parse=_parse).write(bundle)
+    lines = [brief.title, brief.headline, brief.part(BriefPart.ARTICLE)[0].text]
+    assert all(lines), lines
+    for line in lines:
+        assert "12" not in line or "17" in line, lines
+    verified = Verifier().verify(brief, bundle)
+    assert verified.support is not None
+    assert not verified.support.dropped, [(v.sentence.text, v.reasons) for v in verified.support.dropped]

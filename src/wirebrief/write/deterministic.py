@@ -14,7 +14,7 @@ The verifier checks each of these sentences afterwards like any other writer's.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from wirebrief.records import (
     Brief,
@@ -41,6 +41,7 @@ from wirebrief.write.select import (
     _without_dateline,
     meaning_words,
     one_spelling,
+    stale_figures,
 )
 from wirebrief.write.stakeholders import _stakeholders
 from wirebrief.write.titles import _headline, _line_from_sentences, _title, event_title
@@ -73,9 +74,10 @@ class DeterministicWriter:
         material: _Material,
         max_words: int,
         disagreements: Sequence[BriefSentence] = (),
+        stale: Mapping[str, set[str]] | None = None,
     ) -> list[BriefSentence]:
         chosen = _select(material, self.settings.article_max_sentences, max_words)
-        picked = _in_order(chosen)
+        picked = _in_order(chosen, stale)
         # A passage is a paragraph; passages of one report in a row share one, up to four sentences.
         paragraphs: list[list[_Passage]] = []
         for passage in picked:
@@ -133,8 +135,12 @@ class DeterministicWriter:
         material = _material(bundle)
         representatives, scored = material.representatives, material.candidates
         facts = list(bundle.facts)
+        # Lead, title and headline tell the story's latest state: no count that later reports replaced.
+        stale = stale_figures(bundle)
         article_part = (
-            self._article(material, self.settings.article_max_words, _disagreements(bundle, paragraph=0))
+            self._article(
+                material, self.settings.article_max_words, _disagreements(bundle, paragraph=0), stale
+            )
             if material.passages
             else []
         )
@@ -142,22 +148,22 @@ class DeterministicWriter:
         passage_of = {s.id: p.article.id for p in material.passages for s in p.sentences}
         latest = passage_of.get(article_part[0].citations[0].ref) if article_part else None
         ranked = sorted(scored, key=lambda c: (-c.score, c.sentence.id))
-        title = _title(self.parse_many, ranked, representatives, latest) if scored else None
+        title = _title(self.parse_many, ranked, representatives, latest, stale) if scored else None
         printed_texts = [s.text for s in article_part]
-        headline = _headline(material, title.text if title else None, printed_texts)
+        headline = _headline(material, title.text if title else None, printed_texts, stale)
         if title is None:
             # No safe shortened title: a whole, clean report headline or sentence, never an empty line.
-            other = _headline(material, headline.text, printed_texts) if headline else None
+            other = _headline(material, headline.text, printed_texts, stale) if headline else None
             title = (
                 BriefSentence(BriefPart.TITLE, other.text, other.citations)
                 if other is not None
                 else _line_from_sentences(
-                    BriefPart.TITLE, ranked, [headline.text] if headline else [], printed
+                    BriefPart.TITLE, ranked, [headline.text] if headline else [], printed, stale
                 )
             )
         if headline is None:
             headline = _line_from_sentences(
-                BriefPart.HEADLINE, ranked, [title.text] if title else [], printed
+                BriefPart.HEADLINE, ranked, [title.text] if title else [], printed, stale
             )
         sentences: list[BriefSentence] = [line for line in (title, headline) if line is not None]
         sentences += article_part

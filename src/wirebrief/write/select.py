@@ -10,6 +10,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -139,6 +140,41 @@ def measured_figures(text: str) -> dict[str, set[str]]:
             number = figure.group(1).replace(",", "")
             counted[measure].add(_COUNT_WORDS.get(number.lower(), number))
     return dict(counted)
+
+
+def stale_figures(bundle: StoryBundle) -> dict[str, set[str]]:
+    """The counts a later day's reports have replaced, by measure ("dead": {"12"} when reports of the
+    20th said 12 dead and those of the 21st say 17): a count given on an earlier day and not on the
+    latest day any report gives that measure. Reports of one day that differ disagree, so neither of
+    their counts is stale (``_disagreements`` tells both)."""
+    last_day: dict[str, dict[str, date]] = defaultdict(dict)
+    for article in bundle.articles:
+        extraction = bundle.extractions.get(article.id)
+        if article.language != "en" or extraction is None:
+            continue
+        day = article.published.date()
+        for sentence in extraction.sentences:
+            for measure, numbers in measured_figures(sentence.text).items():
+                if len(numbers) == 1:  # two counts of one measure in a sentence: a range or a change
+                    (number,) = numbers
+                    known = last_day[measure].get(number)
+                    last_day[measure][number] = max(known, day) if known else day
+    stale: dict[str, set[str]] = {}
+    for measure, days in last_day.items():
+        latest = max(days.values())
+        if replaced := {number for number, day in days.items() if day < latest}:
+            stale[measure] = replaced
+    return stale
+
+
+def states_stale_figure(text: str, stale: Mapping[str, set[str]]) -> bool:
+    """Whether ``text`` gives a count that later reports replaced, and not the count that replaced it
+    ("12 people were killed" is stale beside a later 17; "the toll rose from 12 to 17" is not)."""
+    for measure, numbers in measured_figures(text).items():
+        replaced = stale.get(measure, set())
+        if numbers & replaced and not numbers - replaced:
+            return True
+    return False
 
 
 # A passage is at most this long; a redundancy above this cosine with a chosen passage skips a passage.
@@ -582,11 +618,29 @@ def _select(material: _Material, max_sentences: int, max_words: int) -> list[_Pa
     return taken
 
 
-def _in_order(chosen: list[_Passage]) -> list[_Passage]:
+def _in_order(chosen: list[_Passage], stale: Mapping[str, set[str]] | None = None) -> list[_Passage]:
     """The article opens with the story's latest state: of the best-scoring chosen passages that open
     a report (leads; ``chosen`` is best first), the one from the latest report; then the rest in event
-    order (report time, then place in the report)."""
-    leads = [p for p in chosen if p.start == 0][:_LEAD_CHOICES]
+    order (report time, then place in the report). A passage giving a count that later reports replaced
+    (``stale``, see ``stale_figures``) does not open the article while another chosen lead, or else
+    another chosen passage that gives the count now, can."""
+
+    def current(passage: _Passage) -> bool:
+        return not any(states_stale_figure(s.text, stale or {}) for s in passage.sentences)
+
+    def tells_the_count(passage: _Passage) -> bool:
+        return any(
+            measure in (stale or {}) for s in passage.sentences for measure in measured_figures(s.text)
+        )
+
+    leads = [p for p in chosen if p.start == 0]
+    if stale and not all(current(p) for p in leads[:_LEAD_CHOICES]):
+        leads = (
+            [p for p in leads if current(p)]
+            or [p for p in chosen if current(p) and tells_the_count(p)]
+            or leads
+        )
+    leads = leads[:_LEAD_CHOICES]
     opening = [max(leads, key=lambda p: (p.article.published, p.article.id))] if leads else []
     return opening + sorted(
         (p for p in chosen if p not in opening),

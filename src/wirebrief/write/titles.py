@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 import numpy as np
@@ -19,6 +19,7 @@ from wirebrief.write.select import (
     _Material,
     _without_dateline,
     _words,
+    states_stale_figure,
 )
 
 # never came from a fifth or sixth candidate.
@@ -273,12 +274,14 @@ def _title(
     ranked: list[_Candidate],
     representatives: list[Article],
     latest: str | None = None,
+    stale: Mapping[str, set[str]] | None = None,
 ) -> BriefSentence | None:
     """The event title: of the titles the central lead sentences yield, the one whose words the
     most reports share (the story's main event, not a side development), active voice preferred.
 
     ``latest`` is the report the article opens with (the story's latest state): its lead sentences are
-    candidates too, and a title from them is preferred, so title and lead tell the same state."""
+    candidates too, and a title from them is preferred, so title and lead tell the same state. A title
+    that gives a count later reports replaced (``stale``, see ``stale_figures``) is never chosen."""
     texts = [f"{a.title} {a.text}".lower() for a in representatives]
     best: tuple[float, int, BriefSentence] | None = None
     leads = [c for c in ranked if c.sentence.index <= 2][:_TITLE_CANDIDATES]
@@ -287,7 +290,7 @@ def _title(
     docs = parse_many([_DATELINE.sub("", c.sentence.text) for c in leads])
     for rank, (candidate, doc) in enumerate(zip(leads, docs, strict=True)):
         title = event_title(doc)
-        if not title:
+        if not title or states_stale_figure(title, stale or {}):
             continue
         words = [w.lower() for w in _words(title) if w.lower() not in _TITLE_FILLER]
         hits = sum(sum(1 for t in texts if _word_stem(w) in t) for w in words)
@@ -337,11 +340,15 @@ def clean_line(text: str) -> bool:
 
 
 def _headline(
-    material: _Material, title: str | None = None, printed: Iterable[str] = ()
+    material: _Material,
+    title: str | None = None,
+    printed: Iterable[str] = (),
+    stale: Mapping[str, set[str]] | None = None,
 ) -> BriefSentence | None:
     """The report headline nearest the centre of all headlines that is a whole, clean line different
     from the title and from every sentence the brief prints (``printed``, texts): never a caption or
-    credit, never cut short, never said twice. None when no report's headline qualifies
+    credit, never cut short, never said twice, never giving a count later reports replaced (``stale``).
+    None when no report's headline qualifies
     (``_line_from_sentences`` then supplies one)."""
     representatives = material.representatives
     scores = material.headline_scores
@@ -352,23 +359,34 @@ def _headline(
     )
     taken = {_normal(t) for t in printed} | ({_normal(title)} if title else set())
     for article in order:
-        if clean_line(article.title) and not cut_title(article) and _normal(article.title) not in taken:
+        if (
+            clean_line(article.title)
+            and not cut_title(article)
+            and _normal(article.title) not in taken
+            and not states_stale_figure(article.title, stale or {})
+        ):
             cited = ReportSentence.title_of(article)
             return BriefSentence(BriefPart.HEADLINE, article.title, (Citation("sentence", cited.id),))
     return None
 
 
 def _line_from_sentences(
-    part: BriefPart, ranked: Sequence[_Candidate], taken: Iterable[str], avoid: Iterable[str] = ()
+    part: BriefPart,
+    ranked: Sequence[_Candidate],
+    taken: Iterable[str],
+    avoid: Iterable[str] = (),
+    stale: Mapping[str, set[str]] | None = None,
 ) -> BriefSentence | None:
     """A complete report sentence as a title or headline, when no shortened title or report headline
     will do: the most central clean one whose text is not ``taken`` and whose id is not in ``avoid``
-    (sentences the article prints)."""
+    (sentences the article prints) and that gives no count later reports replaced (``stale``)."""
     taken_texts = {_normal(t) for t in taken}
     skip = set(avoid)
     for candidate in ranked:
         text = _without_dateline(candidate.sentence.text)
         if candidate.sentence.id in skip or _normal(text) in taken_texts or not clean_line(text):
+            continue
+        if states_stale_figure(text, stale or {}):
             continue
         return BriefSentence(part, text, (Citation("sentence", candidate.sentence.id),))
     return None
