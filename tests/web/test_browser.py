@@ -27,6 +27,9 @@ Site = tuple[str, Settings]
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            # .ci/run installs it: in CI a missing browser is a failure, never a quiet skip.
+            pytest.fail(f"{CHROMIUM} is missing in CI; .ci/run should have installed Debian's chromium")
         pytest.skip(f"{CHROMIUM} is missing; apt-get install chromium (.ci/run does)")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
