@@ -5,14 +5,13 @@ story, articles and reference records — on a SQLite file, and on PostgreSQL wh
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
 
+from postgres_schemas import postgres_schema
 from wirebrief.records import StoryBundle
 from wirebrief.settings import Settings
 from wirebrief.store import Store, schema
@@ -30,21 +29,9 @@ def _postgres_alerts_url() -> Iterator[str]:
     base = os.environ.get(POSTGRES_URL_ENV)
     if not base:
         pytest.skip(f"{POSTGRES_URL_ENV} is not set")
-    name = f"wb_alerts_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    try:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'CREATE SCHEMA "{name}"')
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={name}"})
-        rendered = url.render_as_string(hide_password=False)
+    with postgres_schema(base, "wb_alerts") as rendered:
         Store.open(rendered).close()
-        try:
-            yield rendered
-        finally:
-            with admin.begin() as connection:
-                connection.exec_driver_sql(f'DROP SCHEMA "{name}" CASCADE')
-    finally:
-        admin.dispose()
+        yield rendered
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])

@@ -17,7 +17,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,8 +24,8 @@ from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, select
-from sqlalchemy.engine import make_url
 
+from postgres_schemas import postgres_schema
 from wirebrief.cluster.state import load_clusterer
 from wirebrief.records import content_hash
 from wirebrief.samples import sample_dir
@@ -163,17 +162,8 @@ def _postgres(tmp_path: Path, name: str) -> Iterator[str]:
     base = os.environ.get("WIREBRIEF_TEST_POSTGRES_URL")
     if not base:
         pytest.skip("WIREBRIEF_TEST_POSTGRES_URL is not set; scripts/start-postgres.sh starts a server")
-    schema_name = f"wb_kill_{name}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base)
-    try:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'CREATE SCHEMA "{schema_name}"')
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema_name}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')
-        admin.dispose()
+    with postgres_schema(base, f"wb_kill_{name}") as url:
+        yield url
 
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
 
+from postgres_schemas import postgres_schema
 from wirebrief.records import (
     Article,
     Brief,
@@ -51,35 +49,17 @@ def postgres_url_or_skip() -> str:
     return url
 
 
-@contextmanager
-def _postgres_schema(base: str) -> Iterator[str]:
-    """A URL whose connections work in a schema of their own, dropped afterwards."""
-    schema = f"wb_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    try:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-        try:
-            yield url.render_as_string(hide_password=False)
-        finally:
-            with admin.begin() as connection:
-                connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-    finally:
-        admin.dispose()
-
-
 @pytest.fixture
 def postgres_schema_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL schema (for tests of migrations and opening)."""
-    with _postgres_schema(postgres_url_or_skip()) as url:
+    with postgres_schema(postgres_url_or_skip()) as url:
         yield url
 
 
 @pytest.fixture(scope="session")
 def _postgres_migrated_url() -> Iterator[str]:
     # Migrating a schema costs most of a second; behaviour tests share one and empty it in between.
-    with _postgres_schema(postgres_url_or_skip()) as url:
+    with postgres_schema(postgres_url_or_skip()) as url:
         Store.open(url).close()
         yield url
 

@@ -4,17 +4,15 @@ sample site (site.py) built once per session, on SQLite and, when configured, Po
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 from push_server import push_settings, running_server
-from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
 
+from postgres_schemas import postgres_schema
 from sample_site import build_site
 from wirebrief.settings import Settings
 
@@ -41,7 +39,7 @@ def site_settings_postgresql(tmp_path_factory: pytest.TempPathFactory) -> Iterat
     url = os.environ.get("WIREBRIEF_TEST_POSTGRES_URL")
     if not url:
         pytest.skip("WIREBRIEF_TEST_POSTGRES_URL is not set; scripts/start-postgres.sh starts a server")
-    with postgres_schema(url) as schema_url:
+    with postgres_schema(url, "wb_web") as schema_url:
         yield build_site(tmp_path_factory.mktemp("site-postgresql"), schema_url)
 
 
@@ -58,21 +56,3 @@ def sqlite_site(site_settings_sqlite: Settings) -> Iterator[tuple[str, Settings]
     """The SQLite sample site only (browser and fuzz tests)."""
     with running_server(site_settings_sqlite) as base:
         yield base, site_settings_sqlite
-
-
-@contextmanager
-def postgres_schema(base: str) -> Iterator[str]:
-    """A URL whose connections work in a fresh schema of their own, dropped afterwards."""
-    schema = f"wb_web_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    try:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-        try:
-            yield url.render_as_string(hide_password=False)
-        finally:
-            with admin.begin() as connection:
-                connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-    finally:
-        admin.dispose()
