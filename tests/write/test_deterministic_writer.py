@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -97,14 +98,13 @@ def test_no_sentence_repeats_within_a_part(bundle: StoryBundle) -> None:
     assert len(keys) == len(set(keys))
 
 
-def _two_report_bundle(first: list[str], second: list[str]) -> StoryBundle:
-    from datetime import UTC, datetime
-
+def _bundle_of(story_id: str, reports: list[tuple[str, str, datetime, list[str]]]) -> StoryBundle:
+    """A story of one report per (article id, outlet, published, sentences); the first sentence is also
+    the report's title."""
     from wirebrief.records import Article, Extraction, ReportSentence, Story, content_hash
 
     articles, extractions = [], {}
-    for n, (outlet, texts) in enumerate((("Pacific Signal", first), ("The Lantern Post", second))):
-        article_id = f"ferry-{n}"
+    for article_id, outlet, published, texts in reports:
         text = " ".join(texts)
         articles.append(
             Article(
@@ -112,7 +112,7 @@ def _two_report_bundle(first: list[str], second: list[str]) -> StoryBundle:
                 outlet=outlet,
                 title=texts[0],
                 text=text,
-                published=datetime(2026, 11, 20, 8 + n, tzinfo=UTC),
+                published=published,
                 language="en",
                 content_hash=content_hash(text),
                 source="test",
@@ -127,9 +127,20 @@ def _two_report_bundle(first: list[str], second: list[str]) -> StoryBundle:
             ),
             (),
         )
-    story = Story("s-ferry", tuple(a.id for a in articles), articles[0].published, articles[-1].published)
+    story = Story(story_id, tuple(a.id for a in articles), articles[0].published, articles[-1].published)
     return StoryBundle(
         story=story, articles=tuple(articles), extractions=extractions, entities={}, facts=(), categories=()
+    )
+
+
+def _two_report_bundle(first: list[str], second: list[str]) -> StoryBundle:
+    outlets = (("Pacific Signal", first), ("The Lantern Post", second))
+    return _bundle_of(
+        "s-ferry",
+        [
+            (f"ferry-{n}", outlet, datetime(2026, 11, 20, 8 + n, tzinfo=UTC), texts)
+            for n, (outlet, texts) in enumerate(outlets)
+        ],
     )
 
 
@@ -507,38 +518,12 @@ def test_a_name_is_spelled_one_way_in_a_brief_and_the_verifier_accepts_it() -> N
 
 def _dated_bundle(reports: list[tuple[str, int, list[str]]]) -> StoryBundle:
     """One report per (outlet, day of November 2026, sentences); the first sentence is also its title."""
-    from datetime import UTC, datetime
-
-    from wirebrief.records import Article, Extraction, ReportSentence, Story, content_hash
-
-    articles, extractions = [], {}
-    for n, (outlet, day, texts) in enumerate(reports):
-        article_id = f"toll-{n}"
-        text = " ".join(texts)
-        articles.append(
-            Article(
-                id=article_id,
-                outlet=outlet,
-                title=texts[0],
-                text=text,
-                published=datetime(2026, 11, day, 9, n, tzinfo=UTC),
-                language="en",
-                content_hash=content_hash(text),
-                source="test",
-                url=f"https://{outlet.lower().replace(' ', '')}.example/{article_id}",
-            )
-        )
-        extractions[article_id] = Extraction(
-            article_id,
-            tuple(
-                ReportSentence(ReportSentence.make_id(article_id, i), article_id, i, t)
-                for i, t in enumerate(texts)
-            ),
-            (),
-        )
-    story = Story("s-toll", tuple(a.id for a in articles), articles[0].published, articles[-1].published)
-    return StoryBundle(
-        story=story, articles=tuple(articles), extractions=extractions, entities={}, facts=(), categories=()
+    return _bundle_of(
+        "s-toll",
+        [
+            (f"toll-{n}", outlet, datetime(2026, 11, day, 9, n, tzinfo=UTC), texts)
+            for n, (outlet, day, texts) in enumerate(reports)
+        ],
     )
 
 
