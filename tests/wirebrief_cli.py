@@ -21,3 +21,24 @@ def run_wirebrief(
         timeout=timeout,
         env={**os.environ, "COLUMNS": "250", **(env or {})},
     )
+
+
+# Two independent reports of one story (a port strike): enough for `wirebrief brief` to write a brief.
+PORT_STRIKE_REPORTS: list[dict[str, str]] = [
+    {
+        "url": "https://alpha.example/valdora-port-strike",
+        "outlet": "Alpha Desk",
+        "title": "Dock workers walk out in Valdora port over pay",
+        "published": "2026-11-20T08:00:00Z",
+        "text": "About 2,400 dock workers in the port of Valdora stopped work on Friday in a dispute over "
+        "pay. The union said the strike would last 48 hours. Port managers said ships were being diverted.",
+    },
+    {
+        "url": "https://beta.example/valdora-shipping-halted",
+        "outlet": "Beta News",
+        "title": "Valdora port strike halts shipping",
+        "published": "2026-11-20T10:00:00Z",
+        "text": "A strike by dock workers in the port of Valdora halted shipping on Friday. The union said "
+        "2,400 workers had walked out over pay and the stoppage would last 48 hours.",
+    },
+]

@@ -9,26 +9,8 @@ import pytest
 
 from wirebrief.settings import Settings
 from wirebrief.store import Store
+from wirebrief_cli import PORT_STRIKE_REPORTS as REPORTS
 from wirebrief_cli import run_wirebrief
-
-REPORTS = [
-    {
-        "url": "https://alpha.example/valdora-port-strike",
-        "outlet": "Alpha Desk",
-        "title": "Dock workers walk out in Valdora port over pay",
-        "published": "2026-11-20T08:00:00Z",
-        "text": "About 2,400 dock workers in the port of Valdora stopped work on Friday in a dispute over "
-        "pay. The union said the strike would last 48 hours. Port managers said ships were being diverted.",
-    },
-    {
-        "url": "https://beta.example/valdora-shipping-halted",
-        "outlet": "Beta News",
-        "title": "Valdora port strike halts shipping",
-        "published": "2026-11-20T10:00:00Z",
-        "text": "A strike by dock workers in the port of Valdora halted shipping on Friday. The union said "
-        "2,400 workers had walked out over pay and the stoppage would last 48 hours.",
-    },
-]
 
 
 @pytest.mark.slow  # three CLI processes, two of them loading the pipeline
