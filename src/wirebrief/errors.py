@@ -42,6 +42,11 @@ class FetchError(InputError):
     """A remote source could not be fetched (HTTP status, timeout, size limit, refused address)."""
 
 
+class AddressRefusedError(FetchError):
+    """A host resolves to an address the settings do not allow (private, loopback, link-local): trying
+    again later cannot help, unlike a failed look-up."""
+
+
 class PushRefused(InputError):
     """A request to the HTTP push endpoint is refused as a whole; nothing of it is stored.
 

@@ -31,8 +31,8 @@ from typing import Any, Final
 
 import httpx
 
-from wirebrief.errors import FetchError
-from wirebrief.ingest.fetch import USER_AGENT, _resolve
+from wirebrief.errors import AddressRefusedError, FetchError
+from wirebrief.ingest.fetch import USER_AGENT, resolve_address
 from wirebrief.settings import Settings
 
 SECRET_PREFIX: Final = "whsec_"
@@ -146,7 +146,6 @@ def post(
 ) -> Answer:
     """One signed POST of ``body`` to ``url`` (through ``client`` when given); never raises for network
     trouble (it is an Answer)."""
-    guard = settings.model_copy(update={"allow_private_addresses": settings.alerts_allow_private_targets})
     try:
         target = httpx.URL(url)
     except httpx.InvalidURL as exc:
@@ -154,9 +153,16 @@ def post(
     if target.scheme not in ("http", "https") or not target.host:
         return Answer("refused", None, f"only http(s) webhook URLs, not {url!r}")
     try:
-        address = _resolve(target, guard, url)
+        address = resolve_address(
+            target,
+            url,
+            allow_private=settings.alerts_allow_private_targets,
+            setting="alerts_allow_private_targets",
+        )
+    except AddressRefusedError as exc:
+        return Answer("refused", None, exc.problem)
     except FetchError as exc:
-        return Answer("refused" if "refused" in exc.problem else "retry", None, exc.problem)
+        return Answer("retry", None, exc.problem)
     timestamp = int(datetime.now(UTC).timestamp())
     headers = signed_headers(secrets, message_id, timestamp, body)
     headers |= {"Host": target.netloc.decode("ascii"), "User-Agent": USER_AGENT}

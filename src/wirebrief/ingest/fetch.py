@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import httpx
 
 from wirebrief import __version__
-from wirebrief.errors import FetchError
+from wirebrief.errors import AddressRefusedError, FetchError
 from wirebrief.settings import Settings
 
 USER_AGENT = f"wirebrief/{__version__} (+https://github.com/wirebrief/wirebrief)"
@@ -37,7 +37,13 @@ def _address_allowed(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def _resolve(url: httpx.URL, settings: Settings, original: str) -> str:
+def resolve_address(
+    url: httpx.URL, original: str, *, allow_private: bool, setting: str = "allow_private_addresses"
+) -> str:
+    """The address to connect to for ``url``, resolved once so that the connection goes where the check
+    looked (no DNS rebinding). :class:`AddressRefusedError` when, with ``allow_private`` off, the host
+    resolves to a private, loopback or link-local address (``setting`` is named as the way to allow it);
+    :class:`FetchError` when it does not resolve. The fetcher and the webhook sender both use it."""
     host = url.host
     port = url.port or (443 if url.scheme == "https" else 80)
     try:
@@ -47,13 +53,13 @@ def _resolve(url: httpx.URL, settings: Settings, original: str) -> str:
     addresses = sorted({str(info[4][0]) for info in infos})
     if not addresses:
         raise FetchError(original, f"host {host!r} has no address")
-    if not settings.allow_private_addresses:
+    if not allow_private:
         refused = [a for a in addresses if not _address_allowed(a)]
         if refused:
-            raise FetchError(
+            raise AddressRefusedError(
                 original,
                 f"refused: {host} resolves to a private, loopback or link-local address ({refused[0]}); "
-                "set allow_private_addresses to fetch it",
+                f"set {setting} to allow it",
             )
     return addresses[0]
 
@@ -171,7 +177,7 @@ def http_get(
                 raise FetchError(url, f"invalid URL ({exc})") from exc
             if target.scheme not in ("http", "https") or not target.host:
                 raise FetchError(url, f"only http(s) URLs can be fetched, not {current!r}")
-            address = _resolve(target, settings, url)
+            address = resolve_address(target, url, allow_private=settings.allow_private_addresses)
             request_headers = {
                 "Host": target.netloc.decode("ascii"),
                 "User-Agent": USER_AGENT,
