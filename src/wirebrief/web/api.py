@@ -30,7 +30,8 @@ from wirebrief.web.common import (
     plain,
     summary_json,
 )
-from wirebrief.web.state import WebState, token_matches
+from wirebrief.web.push import bearer_token_matches
+from wirebrief.web.state import WebState
 
 API = "/api/v1"
 JSON = "application/json"
@@ -46,9 +47,8 @@ def api_router(state: WebState) -> APIRouter:
     def require_read_token(request: Request) -> None:
         if settings.web_read_token is None:
             return
-        scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
-        expected = settings.web_read_token.get_secret_value()
-        if scheme.lower() != "bearer" or not token_matches(given, expected):
+        expected = settings.web_read_token.get_secret_value().strip().encode("utf-8")
+        if not bearer_token_matches(request.headers.get("authorization"), expected):
             raise HTTPException(401, "reads need the bearer token of setting web_read_token")
 
     router = APIRouter(prefix=API, tags=["read"], dependencies=[Depends(require_read_token)])
