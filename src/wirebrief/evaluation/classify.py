@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from wirebrief.evaluation import eval_app
+from wirebrief.evaluation.output import JsonFlag, PredictionsFile, emit_figures, write_predictions
 
 if TYPE_CHECKING:
     from wirebrief.classify import Classifier
@@ -206,17 +207,11 @@ def figures(result: ClassifyResult, *, data: Path, fields: str, split: str, meth
     }
 
 
-def write_predictions(result: ClassifyResult, path: Path) -> None:
-    from wirebrief.errors import InputError
-
+def prediction_rows(result: ClassifyResult) -> Iterator[dict[str, str]]:
+    """One row per item for ``--predictions``: its id, gold label, predicted label and predicted slug."""
     rows = zip(result.ids, result.gold, result.predicted_classes, result.predicted_slugs, strict=True)
-    try:
-        with path.open("w", encoding="utf-8") as handle:
-            for item_id, gold, predicted, slug in rows:
-                line = {"id": item_id, "gold": gold, "predicted": predicted, "slug": slug}
-                handle.write(json.dumps(line, ensure_ascii=False) + "\n")
-    except OSError as exc:
-        raise InputError(str(path), f"cannot write ({exc.strerror or exc})") from exc
+    for item_id, gold, predicted, slug in rows:
+        yield {"id": item_id, "gold": gold, "predicted": predicted, "slug": slug}
 
 
 def render(result: ClassifyResult, *, fields: str = "text", split: str = "all", method: str = "") -> None:
@@ -272,10 +267,8 @@ def classify_command(
     ] = False,
     config: Annotated[Path | None, typer.Option(help="Settings file (YAML or TOML).")] = None,
     limit: Annotated[int, typer.Option(help="Use only the first N items (0 = all).")] = 0,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
-    predictions: Annotated[
-        Path | None, typer.Option(help="Write one JSON line per item: id, gold, predicted (and slug).")
-    ] = None,
+    as_json: JsonFlag = False,
+    predictions: PredictionsFile = None,
 ) -> None:
     """Accuracy, macro-F1 and a confusion matrix of the top category on a labelled set."""
     from wirebrief.classify import Classifier
@@ -295,14 +288,11 @@ def classify_command(
         if limit > 0:
             records = records[:limit]
         result = evaluate(classifier, records, mapping=mapping, fields=fields)
-        if predictions is not None:
-            write_predictions(result, predictions)
+        write_predictions(predictions, prediction_rows(result))
     except WirebriefError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(exc.exit_code) from exc
     if as_json:
-        typer.echo(
-            json.dumps(figures(result, data=data, fields=fields, split=split, method=classifier.method))
-        )
+        emit_figures(figures(result, data=data, fields=fields, split=split, method=classifier.method))
     else:
         render(result, fields=fields, split=split, method=classifier.method)

@@ -36,6 +36,7 @@ from typing import Annotated, Any
 import typer
 
 from wirebrief.evaluation import eval_app
+from wirebrief.evaluation.output import JsonFlag, PredictionsFile, emit_figures, write_predictions
 
 _WORD = re.compile(r"[a-z][a-z'’-]*|\d[\d,.]*")
 _STOP = frozenset(
@@ -324,10 +325,8 @@ def editorial(
         str | None,
         typer.Option("--corpus", help="Run the pipeline on this input into a temporary folder and measure."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
-    predictions: Annotated[
-        Path | None, typer.Option("--predictions", help="Write each brief's defects as JSON lines here.")
-    ] = None,
+    as_json: JsonFlag = False,
+    predictions: PredictionsFile = None,
 ) -> None:
     """Editorial defects of a set of briefs: repeats, junk lines, unattributed voice, restatements."""
     import tempfile
@@ -344,13 +343,10 @@ def editorial(
             folder = exports or load_settings().resolved_export_dir
         briefs = [measure_brief(export) for export in read_exports(folder)]
     figures = summarise_figures(briefs)
-    if predictions is not None:
-        with predictions.open("w", encoding="utf-8") as handle:
-            for brief in briefs:
-                line = {"id": brief.story_id, "gold": None, "predicted": asdict(brief)}
-                handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+    # One line per brief: its defects are the "prediction"; there is no gold for a brief.
+    write_predictions(predictions, ({"id": b.story_id, "gold": None, "predicted": asdict(b)} for b in briefs))
     if as_json:
-        typer.echo(json.dumps(asdict(figures), sort_keys=False))
+        emit_figures(asdict(figures))
         return
     table = Table(title=f"Editorial defects over {figures.briefs} briefs")
     table.add_column("measure")
