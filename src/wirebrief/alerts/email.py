@@ -16,15 +16,10 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Any
 
+from wirebrief.alerts.outbox import story_url
 from wirebrief.errors import ConfigError
 from wirebrief.settings import Settings
 from wirebrief.store.alerts import AlertEvent
-
-
-def _story_link(settings: Settings, story_id: str) -> str | None:
-    if not settings.public_base_url:
-        return None
-    return f"{settings.public_base_url.rstrip('/')}/stories/{story_id}"
 
 
 def _sentence(item: Mapping[str, Any] | None) -> str:
@@ -52,7 +47,7 @@ def brief_html(data: Mapping[str, Any]) -> str:
 
 
 def _alert_text(event: AlertEvent, settings: Settings) -> str:
-    link = _story_link(settings, event.story_id)
+    link = story_url(settings, event.story_id)
     lines = [f"[{event.rule_id}] {event.type}: {'; '.join(event.reasons)}", ""]
     lines.append(event.text.rstrip())
     if link:
@@ -62,7 +57,7 @@ def _alert_text(event: AlertEvent, settings: Settings) -> str:
 
 def _alert_html(event: AlertEvent, settings: Settings) -> str:
     esc = html.escape
-    link = _story_link(settings, event.story_id)
+    link = story_url(settings, event.story_id)
     parts = [f"<p>[{esc(event.rule_id)}] {esc(event.type)}: {esc('; '.join(event.reasons))}</p>"]
     parts.append(brief_html(event.data))
     if link:

@@ -66,6 +66,8 @@ def next_digest(now: datetime, digest: str, hour: int) -> datetime:
 
 
 def story_url(settings: Settings, story_id: str) -> str | None:
+    """The story's page under ``public_base_url`` (the link of webhooks, mails and the Atom feed), or
+    None when that setting is not given."""
     if not settings.public_base_url:
         return None
     return f"{settings.public_base_url.rstrip('/')}/stories/{story_id}"
