@@ -35,7 +35,8 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from wirebrief.store import Store
-        from wirebrief.web.app import create_app, push_enabled
+        from wirebrief.web.app import create_app
+        from wirebrief.web.push import push_enabled
 
         settings: Settings = ctx.obj
         # Flags beat the settings; typer has already checked the port's range.

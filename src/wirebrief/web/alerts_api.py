@@ -29,7 +29,13 @@ from wirebrief.errors import ConfigError
 from wirebrief.settings import Settings
 from wirebrief.store import Store
 from wirebrief.store import alerts as stored
-from wirebrief.web.push import PushRefusal, bearer_token_matches, read_limited_body, require_push_token
+from wirebrief.web.push import (
+    PushRefusal,
+    bearer_token_matches,
+    push_enabled,
+    read_limited_body,
+    require_push_token,
+)
 from wirebrief.web.state import token_matches
 
 PREFIX = "/api/v1/alerts"
@@ -70,8 +76,7 @@ def alerts_router(settings: Settings) -> APIRouter:
     """The alerts router. Its rule and delivery endpoints need the ``push_token``; without one they
     answer 401 (the server runs read-only), while the per-rule Atom feeds stay open.
     :class:`ConfigError` when a ``push_token`` is set but too short."""
-    configured = settings.push_token is not None and bool(settings.push_token.get_secret_value().strip())
-    token = require_push_token(settings) if configured else None
+    token = require_push_token(settings) if push_enabled(settings) else None
     access = _StoreAccess(settings)
 
     @asynccontextmanager

@@ -28,7 +28,7 @@ from wirebrief.web.alerts_pages import alerts_pages_router
 from wirebrief.web.api import api_router
 from wirebrief.web.feeds import feeds_router
 from wirebrief.web.pages import STATIC_DIR, pages_router, render_error_page
-from wirebrief.web.push import ItemProblem, PushRefusal, push_router
+from wirebrief.web.push import ItemProblem, PushRefusal, push_enabled, push_router
 from wirebrief.web.state import WebState
 
 log = logging.getLogger(__name__)
@@ -43,11 +43,6 @@ _CODES = {
     422: "invalid-parameter",
     503: "storage-unavailable",
 }
-
-
-def push_enabled(settings: Settings) -> bool:
-    """Whether a push token is configured at all (a short one is still refused by the push router)."""
-    return settings.push_token is not None and bool(settings.push_token.get_secret_value().strip())
 
 
 def _wants_json(request: Request) -> bool:

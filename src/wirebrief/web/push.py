@@ -79,6 +79,11 @@ class PushRefusal(BaseModel):
     problems: list[ItemProblem] = Field(default_factory=list)
 
 
+def push_enabled(settings: Settings) -> bool:
+    """Whether a push token is configured at all (a short one is still refused by the push router)."""
+    return settings.push_token is not None and bool(settings.push_token.get_secret_value().strip())
+
+
 def require_push_token(settings: Settings) -> bytes:
     """The configured token as bytes; :class:`ConfigError` when there is none or it is too short."""
     token = settings.push_token.get_secret_value().strip() if settings.push_token is not None else ""
