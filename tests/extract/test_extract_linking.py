@@ -177,6 +177,17 @@ def test_every_nujaba_mention_in_the_sample_corpus_is_the_organisation(extractor
     assert {(m.label, m.entity_id) for m in mentions} == {("ORG", "wb:harakat-al-nujaba")}
 
 
+def test_a_small_town_abroad_is_a_namesake_but_a_big_city_abroad_links(extractor: Extractor) -> None:
+    # The only "Chala" in the list is a Tanzanian town; a Peruvian report names its own small Chala.
+    found = links(extractor.extract(make_article("The quake in Peru destroyed homes in Chala on Wednesday.")))
+    assert found["Chala"][1] is None
+    # Without any country named, the one candidate stands.
+    assert links(extractor.extract(make_article("Rain flooded Chala on Wednesday.")))["Chala"][1] is not None
+    # A city of 1.7 million is named without its country and still links.
+    found = links(extractor.extract(make_article("American advisers arrived in Mosul on Friday.")))
+    assert found["Mosul"][1] == "geonames:99072"
+
+
 def test_an_alternate_city_name_needs_the_citys_country_in_the_article(extractor: Extractor) -> None:
     # "Namanga" (a Kenyan border town) is only an alternate GeoNames name of Namangan, Uzbekistan.
     found = links(extractor.extract(make_article("Kenyan truckers queued at Namanga for three days.")))

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from wirebrief.records import BriefPart, Fact, StoryBundle
+from wirebrief.records import BriefPart, BriefSentence, Citation, Fact, Mention, StoryBundle
 from wirebrief.settings import Settings
 from wirebrief.verify import Verifier
 from wirebrief.write import DeterministicWriter, event_title, load_stakeholders
+from wirebrief.write.select import one_spelling
 
 
 @cache
@@ -72,8 +73,9 @@ def test_every_part_is_written_cited_and_survives_verification(bundle: StoryBund
     assert not [s for s in article if s.text.startswith("Reports give different figures")]
     change = [s for s in article if " and then " in s.text]
     assert len(change) == 1 and len(change[0].citations) == 2
+    # ... and says what was counted, in the first report's words
     assert (
-        "reported 12 on 2026-11-18" in change[0].text
+        "reported 12 people were killed on 2026-11-18" in change[0].text
         and "reported 15 on 2026-11-19, up from 12" in change[0].text
     )
     insights = brief.part(BriefPart.INSIGHT)
@@ -576,3 +578,25 @@ def test_title_headline_and_lead_never_state_a_toll_that_later_reports_raised() 
     verified = Verifier().verify(brief, bundle)
     assert verified.support is not None
     assert not verified.support.dropped, [(v.sentence.text, v.reasons) for v in verified.support.dropped]
+
+
+def test_one_spelling_keeps_the_case_the_sentence_gives_the_first_letter() -> None:
+    mentions = [
+        Mention("a#s0", "a", "the Port of Rotterdam Authority", "ORG", 0, 31, None),
+        Mention("a#s3", "a", "The Port of Rotterdam Authority", "ORG", 0, 31, None),
+        Mention("a#s1", "a", "Kata'ib Hezbollah", "ORG", 0, 17, None),
+        Mention("a#s2", "a", "Kataib Hezbollah", "ORG", 0, 16, None),
+    ]
+    lines = [
+        BriefSentence(BriefPart.ARTICLE, "Kata'ib Hezbollah said the Port of Rotterdam Authority lied.",
+                      (Citation("sentence", "a#s1"),)),
+        BriefSentence(BriefPart.ARTICLE, "The Port of Rotterdam Authority said Kataib Hezbollah lied.",
+                      (Citation("sentence", "a#s2"),)),
+    ]  # fmt: skip
+    first, second = one_spelling(lines, mentions)
+    assert first.text == lines[0].text
+    # the name takes the brief's first spelling, with the report sentence that spells it so cited ...
+    assert second.text == "The Port of Rotterdam Authority said Kata'ib Hezbollah lied."
+    assert Citation("sentence", "a#s1") in second.citations
+    # ... and a line that opens with a name keeps its capital letter
+    assert second.text.startswith("The Port")

@@ -102,6 +102,10 @@ class CountryIndex:
         return self._display.get(code, code)
 
 
+# A city outside every country an article names links only from this size on (see CityIndex.resolve).
+NAMESAKE_MIN_POPULATION = 100_000
+
+
 class CityIndex:
     """GeoNames cities (>= 15,000 people) and US states, by normalised name."""
 
@@ -146,7 +150,14 @@ class CityIndex:
         if not candidates:
             return None
         if len({c.geonameid for c in candidates}) == 1:
-            return candidates[0]
+            only = candidates[0]
+            # The list holds every town of 15,000 people, so a small place named in a story about
+            # another country is more often a namesake too small for the list ("Chala" in southern
+            # Peru is not Chala, Tanzania); a city big enough to be named without its country
+            # ("US troops in Mosul") still links.
+            if context_countries and only.country not in context_countries:
+                return only if only.population >= NAMESAKE_MIN_POPULATION else None
+            return only
         in_context = [c for c in candidates if c.country in context_countries]
         if not in_context:
             return None

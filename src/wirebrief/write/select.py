@@ -111,6 +111,33 @@ _FIGURE = re.compile(rf"\b(\d[\d,]*|{'|'.join(_COUNT_WORDS)})\s+(?:[a-z]+\s+){{0
 _MEASURE_WORDS_BEFORE, _MEASURE_WORDS_AFTER = 3, 4
 
 
+def _counted(text: str, number: str) -> str:
+    """``number`` with what ``text`` counts, in the report's own words ("12 people were killed",
+    "17 people killed" for "killed 17 people"): a bare "reported 9" left the reader guessing 9 of what."""
+    punctuation = ".,;:!?\"'()“”‘’"
+
+    def counts(word: str) -> bool:
+        word = word.strip(punctuation).lower()
+        return not word.endswith(("er", "ers")) and any(word.startswith(stem) for stem in _CASUALTY_STEMS)
+
+    for figure in _FIGURE.finditer(text):
+        if _COUNT_WORDS.get(figure.group(1).lower(), figure.group(1).replace(",", "")) != number:
+            continue
+        counted = f"{number}{figure.group(0)[len(figure.group(1)) :]}"
+        if counts(figure.group(2)):
+            return counted
+        after = text[figure.end() :].split()[:_MEASURE_WORDS_AFTER]
+        for k, word in enumerate(after):
+            if counts(word):
+                return " ".join([counted, *after[:k], word.strip(punctuation)])
+        before = text[: figure.start()].split()[-_MEASURE_WORDS_BEFORE:]
+        for word in reversed(before):
+            if counts(word):
+                return f"{counted} {word.strip(punctuation)}"
+        return counted
+    return number
+
+
 def _measure_of(text: str, figure: re.Match[str]) -> str | None:
     """What a figure counts ("killed", "rescued"…), from the words right around it; None when no
     measure or more than one stands there. Only the figure's neighbours count, and agent nouns are not
@@ -682,7 +709,7 @@ def _disagreements(bundle: StoryBundle, paragraph: int) -> list[BriefSentence]:
         if same_day:
             (n1, s1, a1), (n2, s2, a2) = same_day[0]
             text = (
-                f"Reports give different figures: {a1.outlet} reported {n1} on "
+                f"Reports give different figures: {a1.outlet} reported {_counted(s1.text, n1)} on "
                 f"{a1.published.date().isoformat()} and {a2.outlet} reported {n2} on "
                 f"{a2.published.date().isoformat()}."
             )
@@ -691,9 +718,10 @@ def _disagreements(bundle: StoryBundle, paragraph: int) -> list[BriefSentence]:
             if a1.published.date() == a2.published.date() or not (n1.isdigit() and n2.isdigit()):
                 continue
             direction = "up" if int(n2) > int(n1) else "down"
+            first_day, last_day = a1.published.date().isoformat(), a2.published.date().isoformat()
             text = (
-                f"{a1.outlet} reported {n1} on {a1.published.date().isoformat()}, and then {a2.outlet} "
-                f"reported {n2} on {a2.published.date().isoformat()}, {direction} from {n1}."
+                f"{a1.outlet} reported {_counted(s1.text, n1)} on {first_day}, and then "
+                f"{a2.outlet} reported {n2} on {last_day}, {direction} from {n1}."
             )
         out.append(
             BriefSentence(
@@ -815,7 +843,11 @@ def one_spelling(sentences: Sequence[BriefSentence], mentions: Iterable[Mention]
                 pieces, last = [], 0
                 for found in patterns[name].finditer(text):
                     inside = any(a <= found.start() < b for a, b in quoted)
-                    pieces += [text[last : found.start()], found.group(0) if inside else spelling]
+                    # The case of the first letter is the sentence's, not the name's ("The Port of
+                    # Rotterdam Authority said" opens a line; "the Port …" is how another line has it).
+                    same_letter = found.group(0)[:1].casefold() == spelling[:1].casefold()
+                    respelled = found.group(0)[:1] + spelling[1:] if same_letter else spelling
+                    pieces += [text[last : found.start()], found.group(0) if inside else respelled]
                     last = found.end()
                 text = "".join([*pieces, text[last:]])
                 support = Citation("sentence", spelled_in[spelling])
