@@ -148,22 +148,34 @@ class DeterministicWriter:
         passage_of = {s.id: p.article.id for p in material.passages for s in p.sentences}
         latest = passage_of.get(article_part[0].citations[0].ref) if article_part else None
         ranked = sorted(scored, key=lambda c: (-c.score, c.sentence.id))
-        title = _title(self.parse_many, ranked, representatives, latest, stale) if scored else None
+        # Title and headline tell the state the lead tells: no search its lead says has ended.
+        lead = article_part[0].text if article_part else None
+        title = _title(self.parse_many, ranked, representatives, latest, stale, lead) if scored else None
         printed_texts = [s.text for s in article_part]
-        headline = _headline(material, title.text if title else None, printed_texts, stale)
+        headline = _headline(material, title.text if title else None, printed_texts, stale, lead, self.parse)
         if title is None:
             # No safe shortened title: a whole, clean report headline or sentence, never an empty line.
-            other = _headline(material, headline.text, printed_texts, stale) if headline else None
+            other = (
+                _headline(material, headline.text, printed_texts, stale, lead, self.parse)
+                if headline
+                else None
+            )
             title = (
                 BriefSentence(BriefPart.TITLE, other.text, other.citations)
                 if other is not None
                 else _line_from_sentences(
-                    BriefPart.TITLE, ranked, [headline.text] if headline else [], printed, stale
+                    BriefPart.TITLE,
+                    ranked,
+                    [headline.text] if headline else [],
+                    printed,
+                    stale,
+                    lead,
+                    self.parse,
                 )
             )
         if headline is None:
             headline = _line_from_sentences(
-                BriefPart.HEADLINE, ranked, [title.text] if title else [], printed, stale
+                BriefPart.HEADLINE, ranked, [title.text] if title else [], printed, stale, lead, self.parse
             )
         sentences: list[BriefSentence] = [line for line in (title, headline) if line is not None]
         sentences += article_part

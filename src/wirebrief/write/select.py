@@ -774,6 +774,28 @@ def _spelling_key(name: str) -> str:
     return "".join(ch for ch in plain if ch.isalnum()).casefold()
 
 
+def _respelled(
+    text: str, first: Mapping[str, str], spelled_in: Mapping[str, str]
+) -> tuple[str, list[Citation]]:
+    """``text`` with each name the brief has spelled (``first``: spelling key -> spelling) written that
+    way, and the report sentences that support the spellings it changed. A name is found by its letters
+    with any apostrophes, hyphens or spaces between them ("Kata'ib", "Kata’ib", "Kataib")."""
+    support: list[Citation] = []
+    for key, spelling in first.items():
+        if len(key) < 4 or spelling not in spelled_in:
+            continue
+        loose = re.compile(
+            r"(?<!\w)" + r"[\s'’-]?".join(re.escape(ch) for ch in key) + r"(?!\w)", re.IGNORECASE
+        )
+        for found in loose.finditer(text):
+            if found.group(0) != spelling and _spelling_key(found.group(0)) == key:
+                text = text.replace(found.group(0), spelling)
+                cited = Citation("sentence", spelled_in[spelling])
+                if cited not in support:
+                    support.append(cited)
+    return text, support
+
+
 def one_spelling(sentences: Sequence[BriefSentence], mentions: Iterable[Mention]) -> list[BriefSentence]:
     """``sentences`` with every name spelled as the brief first spells it: a later line that writes the
     name another way ("Kataib Hezbollah" after "Kata'ib Hezbollah") takes the first spelling and cites,
@@ -800,10 +822,13 @@ def one_spelling(sentences: Sequence[BriefSentence], mentions: Iterable[Mention]
     out: list[BriefSentence] = []
     for sentence in sentences:
         text, citations = sentence.text, list(sentence.citations)
-        if (
-            citations and citations[0].kind == "fact"
-        ):  # a record's statement is printed as its issuer wrote it
-            out.append(sentence)
+        if citations and citations[0].kind == "fact":
+            # A record spells a name its issuer's way ("Kata'ib Hezbollah" beside the reports'
+            # "Kataib Hezbollah"): it takes the brief's spelling too, citing a report sentence that
+            # spells the name so; every other word stays as the issuer wrote it.
+            text, respelled = _respelled(text, first, spelled_in)
+            citations += [c for c in respelled if c not in citations]
+            out.append(dataclasses.replace(sentence, text=text, citations=tuple(citations)))
             continue
         for name in names:
             if not patterns[name].search(text):
