@@ -190,9 +190,6 @@ _EMPTY_SUBJECTS = frozenset("fact thing way reason idea point problem issue ques
 _TRAILING_SAID = frozenset({"parataxis", "ccomp", "advcl", "conj"})
 
 
-_PLACE_PREPS = frozenset("in at on with for to over".split())
-
-
 def _infinitive(children: Sequence[Any]) -> str | None:
     """ "to hold talks in Arusha": the infinitive a verb like "agree" or "plan" takes, with its object or
     its first place phrase (None without one: "agree to go" says too little)."""
@@ -206,7 +203,7 @@ def _infinitive(children: Sequence[Any]) -> str | None:
     where = next(
         (
             phrase
-            for c in inner
+            for c in [*inner, *obj.children]  # "hold talks in Arusha": the place may hang off the object
             if c.dep_ == "prep"
             and c.i > obj.i
             and c.lower_ in {"in", "at", "on", "with", "for", "to", "over"}
@@ -446,8 +443,8 @@ _OPEN_STATE = re.compile(
 )
 # … and the words of a lead that say it ended.
 _CLOSED_STATE = re.compile(
-    r"\b(found|located|rescued|freed|released|arrested|captured|caught|detained|turned up|returned home|"
-    r"recovered|surrendered)\b",
+    r"\b(found|located|rescued|freed|released|arrested|captured|caught|detained|turn(s|ed)? up|"
+    r"return(s|ed)? home|recovered|surrendered)\b",
     re.IGNORECASE,
 )
 
@@ -590,6 +587,7 @@ def fit_for_top(text: str, parse: SentenceParser | None) -> bool:
     no page widget, and with a finite verb (by ``parse``, when given)."""
     return (
         clean_line(text)
+        and not text.rstrip().endswith(("...", "…"))  # trails off: "… in such unfavorable ..."
         and not _FIRST_PERSON.search(text)
         and not _PAGE_WIDGET.search(text)
         and _tells_something(text, parse)
@@ -600,8 +598,17 @@ _FINITE_TAGS = frozenset({"VBZ", "VBP", "VBD", "MD"})
 
 
 def _tells_something(text: str, parse: SentenceParser | None) -> bool:
-    """Whether a headline has a finite verb ("Kira Grunberg in action last year." has none: a caption)."""
-    return parse is None or any(token.tag_ in _FINITE_TAGS for token in parse(text))
+    """Whether a line has a finite verb outside a relative clause: "Kira Grunberg in action last year."
+    has none (a caption), nor has "All except for Mount St. Helens, which stands apart …"."""
+    if parse is None:
+        return True
+    for token in parse(text):
+        if token.tag_ not in _FINITE_TAGS:
+            continue
+        verb = token.head if token.dep_ in {"aux", "auxpass"} else token
+        if verb.dep_ != "relcl":
+            return True
+    return False
 
 
 def _headline(
