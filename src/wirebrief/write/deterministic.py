@@ -66,6 +66,8 @@ class DeterministicWriter:
         self.parse = parse
         # Parsing title candidates is most of the writer's time: a batch parser (nlp.pipe) halves it.
         self.parse_many: BatchParser = parse_many or (lambda texts: [parse(t) for t in texts])
+        # A headline candidate is parsed for its verb alone: the batch parser skips NER.
+        self._parse_line: SentenceParser = lambda text: next(iter(self.parse_many([text])))
 
     # ------------------------------------------------------------------------------ selection helpers
 
@@ -152,11 +154,13 @@ class DeterministicWriter:
         lead = article_part[0].text if article_part else None
         title = _title(self.parse_many, ranked, representatives, latest, stale, lead) if scored else None
         printed_texts = [s.text for s in article_part]
-        headline = _headline(material, title.text if title else None, printed_texts, stale, lead, self.parse)
+        headline = _headline(
+            material, title.text if title else None, printed_texts, stale, lead, self._parse_line
+        )
         if title is None:
             # No safe shortened title: a whole, clean report headline or sentence, never an empty line.
             other = (
-                _headline(material, headline.text, printed_texts, stale, lead, self.parse)
+                _headline(material, headline.text, printed_texts, stale, lead, self._parse_line)
                 if headline
                 else None
             )
@@ -170,12 +174,18 @@ class DeterministicWriter:
                     printed,
                     stale,
                     lead,
-                    self.parse,
+                    self._parse_line,
                 )
             )
         if headline is None:
             headline = _line_from_sentences(
-                BriefPart.HEADLINE, ranked, [title.text] if title else [], printed, stale, lead, self.parse
+                BriefPart.HEADLINE,
+                ranked,
+                [title.text] if title else [],
+                printed,
+                stale,
+                lead,
+                self._parse_line,
             )
         sentences: list[BriefSentence] = [line for line in (title, headline) if line is not None]
         sentences += article_part
