@@ -59,6 +59,12 @@ def _parse(text: str) -> Any:
             "The four-year-old boy was thrown from the roof by his 20-year-old brother on Saturday.",
             "Four-year-old boy is thrown by 20-year-old brother",
         ),
+        # the party an object names stays ("notice from whom?"); a wire's credit is not part of the name
+        (
+            "AP American Airlines on Thursday said it received an unsolicited notice from Qatar Airways of "
+            "its intention to make an investment.",
+            "American Airlines says it receives unsolicited notice from Qatar Airways",
+        ),
         # a named speaker's reported clause may have a pronoun subject: the speaker says who it is
         (
             "Carmat said on Friday it had carried out its first implant of an artificial heart.",

@@ -136,6 +136,20 @@ def _pobj_phrase(prep: Any) -> str | None:
     return f" {prep.text} {_phrase(pobj)}" if pobj is not None else None
 
 
+def _named_party(obj: Any) -> str:
+    """The party an object names beside it: "receives notice *from Qatar Airways*", "files suit *against
+    Google*" — a phrase whose object is a name (not "in March", not "of paper")."""
+    for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ in _PARTY_PREPS):
+        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if pobj is not None and pobj.pos_ == "PROPN" and pobj.lower_ not in _TIME_WORDS:
+            return f" {prep.text} {_phrase(pobj)}"
+        break
+    return ""
+
+
+_PARTY_PREPS = frozenset("from against with to for".split())
+
+
 def _complement(root: Any, obj: Any) -> str:
     """What an object needs to mean anything: the "of" phrase of a partitive object, the phrase a
     verb like "put" takes after its object ("puts South Korea's chipmakers under pressure")."""
@@ -291,7 +305,7 @@ def _clause(
         complement = _complement(root, objects[0])
         if objects[0].lemma_.lower() in _PARTITIVE_NOUNS and not complement.startswith(" of "):
             return None  # "gets lot", "restarts part": a share of nothing named
-        rest = _phrase(objects[0]) + complement
+        rest = _phrase(objects[0]) + (complement or _named_party(objects[0]))
     elif subject.dep_ == "nsubjpass" and agent_phrase:
         rest = agent_phrase.strip()  # "drones are shot down by militia": the actor, not the place
     elif (to_do := _infinitive(children)) is not None:
@@ -421,7 +435,12 @@ def _event_clauses(doc: Any) -> list[_Clause]:
                 behind = _clause(side, max_words=14, side=True)
                 if behind is not None:
                     out.append(behind)
+    # "AP American Airlines says …": a wire's credit run into the subject is not part of the name.
+    out = [dataclasses.replace(c, text=_WIRE_CREDIT.sub("", c.text)) for c in out]
     return [dataclasses.replace(c, text=c.text[0].upper() + c.text[1:]) for c in out]
+
+
+_WIRE_CREDIT = re.compile(r"^(AP|AFP|Reuters|UPI|CNN|dpa)\s+(?=[A-Z])")
 
 
 # What a title's grammar costs or gains in the ranking (a lead's score is about 0.5–1): a passive that
