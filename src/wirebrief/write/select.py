@@ -788,8 +788,10 @@ def _respelled(
             r"(?<!\w)" + r"[\s'’-]?".join(re.escape(ch) for ch in key) + r"(?!\w)", re.IGNORECASE
         )
         for found in loose.finditer(text):
-            if found.group(0) != spelling and _spelling_key(found.group(0)) == key:
-                text = text.replace(found.group(0), spelling)
+            # A name is capitalised: "apple" in a record's text is not "Apple".
+            word = found.group(0)
+            if word != spelling and word[:1].isupper() and _spelling_key(word) == key:
+                text = text.replace(word, spelling)
                 cited = Citation("sentence", spelled_in[spelling])
                 if cited not in support:
                     support.append(cited)
