@@ -316,3 +316,27 @@ def test_a_dropped_opening_takes_the_sentences_that_leaned_on_it() -> None:
     fixed = ensure_title(brief)
     assert fixed.title == texts[0]
     assert [s.text for s in fixed.part(BriefPart.ARTICLE)] == [texts[2]]
+
+
+def test_a_passage_on_an_unintroduced_plural_subject_is_left_out() -> None:
+    """ "The suspects were detained …" reads wrong before any suspect is named; once a passage names
+    them ("… arrested three men suspected of …"), it may follow."""
+    from wirebrief.write.select import _introduced, _Passage
+
+    start = datetime(2026, 11, 20, 8, tzinfo=UTC)
+    bundle = _bundle(
+        [
+            (
+                "Baghdad Wire",
+                start,
+                ["Two drones were shot down near the Ain al-Asad air base, officials said."],
+            ),
+            ("Tigris Post", start, ["The suspects were detained in a raid on a farm near Hit, police said."]),
+            ("Anbar Daily", start, ["Iraqi forces arrested three men suspected of launching the drones."]),
+        ]
+    )
+    drones, detained, arrested = (
+        _Passage(article, bundle.extractions[article.id].sentences) for article in bundle.articles
+    )
+    assert _introduced([drones, detained, arrested]) == [drones, arrested]
+    assert _introduced([drones, arrested, detained]) == [drones, arrested, detained]

@@ -32,6 +32,7 @@ from wirebrief.write.select import (
     SentenceParser,
     _disagreements,
     _in_order,
+    _introduced,
     _Material,
     _material,
     _names_introduced,
@@ -79,7 +80,7 @@ class DeterministicWriter:
         stale: Mapping[str, set[str]] | None = None,
     ) -> list[BriefSentence]:
         chosen = _select(material, self.settings.article_max_sentences, max_words)
-        picked = _in_order(chosen, stale)
+        picked = _introduced(_in_order(chosen, stale))
         # A passage is a paragraph; passages of one report in a row share one, up to four sentences.
         paragraphs: list[list[_Passage]] = []
         for passage in picked:

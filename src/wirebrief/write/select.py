@@ -648,6 +648,30 @@ def _in_order(chosen: list[_Passage], stale: Mapping[str, set[str]] | None = Non
     )
 
 
+# "The suspects were detained …": a short plural definite subject right before its verb, with nothing
+# (a name, a clause, an "of" phrase) that says which suspects.
+_PLURAL_DEFINITE_OPENING = re.compile(
+    r"^(?:The|These|Those)\s+(?:[a-z][\w'’-]*\s+){0,2}?([a-z][\w'’-]*s)\s+(?:were|are|have|had)\b"
+)
+
+
+def _introduced(passages: list[_Passage]) -> list[_Passage]:
+    """``passages`` (in reading order) less those that open on a plural definite subject no earlier
+    passage has introduced ("The suspects were detained …" before any suspect is named): such a
+    sentence leans on a sentence of its report the brief does not print."""
+    seen: set[str] = set()
+    out: list[_Passage] = []
+    for passage in passages:
+        found = _PLURAL_DEFINITE_OPENING.match(_without_dateline(passage.sentences[0].text))
+        # "suspects" is introduced by "suspect", "suspected"; the first four letters and one more.
+        root = found.group(1).lower()[: max(4, len(found.group(1)) - 3)] if found else ""
+        if out and found and not any(word.startswith(root) for word in seen):
+            continue
+        out.append(passage)
+        seen.update(w.lower() for s in passage.sentences for w in _words(s.text))
+    return out
+
+
 def _disagreements(bundle: StoryBundle, paragraph: int) -> list[BriefSentence]:
     """Where independent reports give different figures for the same count, say so and cite both."""
     by_key: dict[tuple[str, str], dict[str, tuple[ReportSentence, Article]]] = defaultdict(dict)
