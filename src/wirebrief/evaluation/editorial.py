@@ -36,6 +36,13 @@ from typing import Annotated, Any
 import typer
 
 from wirebrief.evaluation import eval_app
+from wirebrief.evaluation.editorial_lines import (
+    availability_line,
+    has_finite_verb,
+    leans_back,
+    starts_mid_argument,
+    unintroduced_subject,
+)
 from wirebrief.evaluation.output import JsonFlag, PredictionsFile, emit_figures, write_predictions
 
 _WORD = re.compile(r"[a-z][a-z'’-]*|\d[\d,.]*")
@@ -165,6 +172,12 @@ class BriefFigures:
     restatements: list[str] = field(default_factory=list)
     record_led_paragraphs: list[str] = field(default_factory=list)
     advisories: int = 0
+    # The top of the brief (evaluation/editorial_lines.py): hard defects, then soft measures.
+    availability_titles: list[str] = field(default_factory=list)
+    mid_argument_headlines: list[str] = field(default_factory=list)
+    leaning_openings: list[str] = field(default_factory=list)
+    titles_without_verb: list[str] = field(default_factory=list)
+    unintroduced_openings: list[str] = field(default_factory=list)
 
     @property
     def hard_defects(self) -> int:
@@ -175,6 +188,9 @@ class BriefFigures:
             + len(self.junk_lines)
             + len(self.background_insights)
             + len(self.unattributed_voice)
+            + len(self.availability_titles)
+            + len(self.mid_argument_headlines)
+            + len(self.leaning_openings)
         )
 
 
@@ -243,7 +259,27 @@ def measure_brief(export: dict[str, Any]) -> BriefFigures:
         if words and any(len(words & e) / len(words) >= 0.5 for e in earlier):
             figures.restatements.append(sentence)
         earlier.append(words)
+    _measure_top(figures, title, headline, article, paragraphs)
     return figures
+
+
+def _measure_top(
+    figures: BriefFigures, title: str, headline: str, article: list[str], paragraphs: list[Any]
+) -> None:
+    """The title, headline and opening-sentence measures (see ``editorial_lines``)."""
+    if title and availability_line(title):
+        figures.availability_titles.append(title)
+    if title and not has_finite_verb(title):
+        figures.titles_without_verb.append(title)
+    if headline and starts_mid_argument(headline):
+        figures.mid_argument_headlines.append(headline)
+    # The article's first sentence and each stakeholder paragraph's are read with nothing before them.
+    openings = article[:1] + [t for p in paragraphs for t in _texts((p.get("sentences") or [])[:1])]
+    for opening in openings:
+        if leans_back(opening):
+            figures.leaning_openings.append(opening)
+        elif unintroduced_subject(opening, f"{title} {headline}"):
+            figures.unintroduced_openings.append(opening)
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +300,11 @@ class EditorialFigures:
     record_led_share: float
     insights: int
     advisory_insights: int
+    availability_titles: int = 0
+    mid_argument_headlines: int = 0
+    leaning_openings: int = 0
+    titles_without_verb: int = 0
+    unintroduced_openings: int = 0
 
 
 def summarise_figures(briefs: Sequence[BriefFigures]) -> EditorialFigures:
@@ -288,6 +329,11 @@ def summarise_figures(briefs: Sequence[BriefFigures]) -> EditorialFigures:
         record_led_share=round(record_led / paragraphs, 4) if paragraphs else 0.0,
         insights=sum(b.insights for b in briefs),
         advisory_insights=sum(b.advisories for b in briefs),
+        availability_titles=sum(len(b.availability_titles) for b in briefs),
+        mid_argument_headlines=sum(len(b.mid_argument_headlines) for b in briefs),
+        leaning_openings=sum(len(b.leaning_openings) for b in briefs),
+        titles_without_verb=sum(len(b.titles_without_verb) for b in briefs),
+        unintroduced_openings=sum(len(b.unintroduced_openings) for b in briefs),
     )
 
 

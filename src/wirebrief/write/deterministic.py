@@ -32,6 +32,7 @@ from wirebrief.write.select import (
     SentenceParser,
     _disagreements,
     _in_order,
+    _introduced,
     _Material,
     _material,
     _names_introduced,
@@ -66,6 +67,8 @@ class DeterministicWriter:
         self.parse = parse
         # Parsing title candidates is most of the writer's time: a batch parser (nlp.pipe) halves it.
         self.parse_many: BatchParser = parse_many or (lambda texts: [parse(t) for t in texts])
+        # A headline candidate is parsed for its verb alone: the batch parser skips NER.
+        self._parse_line: SentenceParser = lambda text: next(iter(self.parse_many([text])))
 
     # ------------------------------------------------------------------------------ selection helpers
 
@@ -77,7 +80,7 @@ class DeterministicWriter:
         stale: Mapping[str, set[str]] | None = None,
     ) -> list[BriefSentence]:
         chosen = _select(material, self.settings.article_max_sentences, max_words)
-        picked = _in_order(chosen, stale)
+        picked = _introduced(_in_order(chosen, stale))
         # A passage is a paragraph; passages of one report in a row share one, up to four sentences.
         paragraphs: list[list[_Passage]] = []
         for passage in picked:
@@ -148,22 +151,42 @@ class DeterministicWriter:
         passage_of = {s.id: p.article.id for p in material.passages for s in p.sentences}
         latest = passage_of.get(article_part[0].citations[0].ref) if article_part else None
         ranked = sorted(scored, key=lambda c: (-c.score, c.sentence.id))
-        title = _title(self.parse_many, ranked, representatives, latest, stale) if scored else None
+        # Title and headline tell the state the lead tells: no search its lead says has ended.
+        lead = article_part[0].text if article_part else None
+        title = _title(self.parse_many, ranked, representatives, latest, stale, lead) if scored else None
         printed_texts = [s.text for s in article_part]
-        headline = _headline(material, title.text if title else None, printed_texts, stale)
+        headline = _headline(
+            material, title.text if title else None, printed_texts, stale, lead, self._parse_line
+        )
         if title is None:
             # No safe shortened title: a whole, clean report headline or sentence, never an empty line.
-            other = _headline(material, headline.text, printed_texts, stale) if headline else None
+            other = (
+                _headline(material, headline.text, printed_texts, stale, lead, self._parse_line)
+                if headline
+                else None
+            )
             title = (
                 BriefSentence(BriefPart.TITLE, other.text, other.citations)
                 if other is not None
                 else _line_from_sentences(
-                    BriefPart.TITLE, ranked, [headline.text] if headline else [], printed, stale
+                    BriefPart.TITLE,
+                    ranked,
+                    [headline.text] if headline else [],
+                    printed,
+                    stale,
+                    lead,
+                    self._parse_line,
                 )
             )
         if headline is None:
             headline = _line_from_sentences(
-                BriefPart.HEADLINE, ranked, [title.text] if title else [], printed, stale
+                BriefPart.HEADLINE,
+                ranked,
+                [title.text] if title else [],
+                printed,
+                stale,
+                lead,
+                self._parse_line,
             )
         sentences: list[BriefSentence] = [line for line in (title, headline) if line is not None]
         sentences += article_part

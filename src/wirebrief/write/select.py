@@ -675,6 +675,30 @@ def _in_order(chosen: list[_Passage], stale: Mapping[str, set[str]] | None = Non
     )
 
 
+# "The suspects were detained …": a short plural definite subject right before its verb, with nothing
+# (a name, a clause, an "of" phrase) that says which suspects.
+_PLURAL_DEFINITE_OPENING = re.compile(
+    r"^(?:The|These|Those)\s+(?:[a-z][\w'’-]*\s+){0,2}?([a-z][\w'’-]*s)\s+(?:were|are|have|had)\b"
+)
+
+
+def _introduced(passages: list[_Passage]) -> list[_Passage]:
+    """``passages`` (in reading order) less those that open on a plural definite subject no earlier
+    passage has introduced ("The suspects were detained …" before any suspect is named): such a
+    sentence leans on a sentence of its report the brief does not print."""
+    seen: set[str] = set()
+    out: list[_Passage] = []
+    for passage in passages:
+        found = _PLURAL_DEFINITE_OPENING.match(_without_dateline(passage.sentences[0].text))
+        # "suspects" is introduced by "suspect", "suspected"; the first four letters and one more.
+        root = found.group(1).lower()[: max(4, len(found.group(1)) - 3)] if found else ""
+        if out and found and not any(word.startswith(root) for word in seen):
+            continue
+        out.append(passage)
+        seen.update(w.lower() for s in passage.sentences for w in _words(s.text))
+    return out
+
+
 def _disagreements(bundle: StoryBundle, paragraph: int) -> list[BriefSentence]:
     """Where independent reports give different figures for the same count, say so and cite both."""
     by_key: dict[tuple[str, str], dict[str, tuple[ReportSentence, Article]]] = defaultdict(dict)
@@ -802,6 +826,30 @@ def _spelling_key(name: str) -> str:
     return "".join(ch for ch in plain if ch.isalnum()).casefold()
 
 
+def _respelled(
+    text: str, first: Mapping[str, str], spelled_in: Mapping[str, str]
+) -> tuple[str, list[Citation]]:
+    """``text`` with each name the brief has spelled (``first``: spelling key -> spelling) written that
+    way, and the report sentences that support the spellings it changed. A name is found by its letters
+    with any apostrophes, hyphens or spaces between them ("Kata'ib", "Kata’ib", "Kataib")."""
+    support: list[Citation] = []
+    for key, spelling in first.items():
+        if len(key) < 4 or spelling not in spelled_in:
+            continue
+        loose = re.compile(
+            r"(?<!\w)" + r"[\s'’-]?".join(re.escape(ch) for ch in key) + r"(?!\w)", re.IGNORECASE
+        )
+        for found in loose.finditer(text):
+            # A name is capitalised: "apple" in a record's text is not "Apple".
+            word = found.group(0)
+            if word != spelling and word[:1].isupper() and _spelling_key(word) == key:
+                text = text.replace(word, spelling)
+                cited = Citation("sentence", spelled_in[spelling])
+                if cited not in support:
+                    support.append(cited)
+    return text, support
+
+
 def one_spelling(sentences: Sequence[BriefSentence], mentions: Iterable[Mention]) -> list[BriefSentence]:
     """``sentences`` with every name spelled as the brief first spells it: a later line that writes the
     name another way ("Kataib Hezbollah" after "Kata'ib Hezbollah") takes the first spelling and cites,
@@ -828,10 +876,13 @@ def one_spelling(sentences: Sequence[BriefSentence], mentions: Iterable[Mention]
     out: list[BriefSentence] = []
     for sentence in sentences:
         text, citations = sentence.text, list(sentence.citations)
-        if (
-            citations and citations[0].kind == "fact"
-        ):  # a record's statement is printed as its issuer wrote it
-            out.append(sentence)
+        if citations and citations[0].kind == "fact":
+            # A record spells a name its issuer's way ("Kata'ib Hezbollah" beside the reports'
+            # "Kataib Hezbollah"): it takes the brief's spelling too, citing a report sentence that
+            # spells the name so; every other word stays as the issuer wrote it.
+            text, respelled = _respelled(text, first, spelled_in)
+            citations += [c for c in respelled if c not in citations]
+            out.append(dataclasses.replace(sentence, text=text, citations=tuple(citations)))
             continue
         for name in names:
             if not patterns[name].search(text):

@@ -26,6 +26,7 @@ from wirebrief.write.select import (
     meaning_words,
     restates,
 )
+from wirebrief.write.titles import stands_alone
 
 _FIELDS = {"name", "description", "countries", "entity_kinds", "categories", "fact_predicates", "keywords"}
 
@@ -182,6 +183,10 @@ def _stakeholders(
         for candidate in candidates:
             meaning = meaning_words(candidate.sentence.text)
             if candidate.sentence.id in used or restates(meaning, said, _RESTATES_ARTICLE):
+                continue
+            # A paragraph is read after its stakeholder's name alone: "Her injuries …", "Besides …"
+            # would lean on a sentence the reader never saw.
+            if not stands_alone(candidate.sentence.text):
                 continue
             entity_ids = mentions_by_sentence.get(candidate.sentence.id, set())
             kinds = {entity.kind for e in entity_ids if (entity := bundle.entities.get(e)) is not None}
