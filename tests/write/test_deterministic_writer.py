@@ -600,3 +600,30 @@ def test_one_spelling_keeps_the_case_the_sentence_gives_the_first_letter() -> No
     assert Citation("sentence", "a#s1") in second.citations
     # ... and a line that opens with a name keeps its capital letter
     assert second.text.startswith("The Port")
+
+
+def test_with_no_headline_to_be_had_an_article_sentence_moves_up_rather_than_an_empty_line() -> None:
+    writer = DeterministicWriter(Settings(), (), parse=_parse)
+
+    def line(text: str, ref: str, paragraph: int = 0) -> BriefSentence:
+        return BriefSentence(BriefPart.ARTICLE, text, (Citation("sentence", ref),), paragraph=paragraph)
+
+    title = BriefSentence(
+        BriefPart.TITLE, "Ministry reports fall in exports", (Citation("sentence", "a#s0"),)
+    )
+    article = [
+        line("Exports fell 5 percent in October, the trade ministry said on Monday.", "a#s0"),
+        line("But the ministry said the decline would be short-lived.", "a#s1"),
+        line("Shipments of grain to Egypt fell by a third after a contract lapsed.", "a#s2"),
+        line("It was the largest monthly drop since 2019.", "a#s3"),  # leans on the line before
+        line("Car exports rose 2 percent, helped by new orders from Turkey.", "b#s0", paragraph=1),
+    ]
+    headline, rest = writer._headline_from_article(article, title, {}, article[0].text)
+    # the lead stays, the line that opens on "But" is no headline, the one whose follower leans on it
+    # stays put; the next fit line heads the brief and is not printed twice
+    assert headline is not None and headline.part == BriefPart.HEADLINE
+    assert headline.text.startswith("Car exports rose") and headline.citations == article[4].citations
+    assert [s.text for s in rest] == [s.text for s in article[:4]]
+    # nothing fit: the article is left as it was and no headline is made up
+    none, unchanged = writer._headline_from_article(article[:2], title, {}, article[0].text)
+    assert none is None and unchanged == article[:2]

@@ -43,9 +43,19 @@ from wirebrief.write.select import (
     meaning_words,
     one_spelling,
     stale_figures,
+    states_stale_figure,
 )
 from wirebrief.write.stakeholders import _stakeholders
-from wirebrief.write.titles import _headline, _line_from_sentences, _title, event_title
+from wirebrief.write.titles import (
+    _headline,
+    _line_from_sentences,
+    _normal,
+    _title,
+    event_title,
+    fit_for_top,
+    stands_alone,
+    superseded,
+)
 
 WRITER_NAME = "deterministic"
 
@@ -188,6 +198,23 @@ class DeterministicWriter:
                 lead,
                 self._parse_line,
             )
+        if headline is None and title is not None:
+            # No report headline or whole sentence fits (each is a caption, leans on the sentence before
+            # it, or the article prints it): the event another lead sentence tells, shortened as a title
+            # is, heads the brief instead of an empty line.
+            other = _title(
+                self.parse_many,
+                ranked,
+                representatives,
+                latest,
+                stale,
+                lead,
+                exclude={c.ref for c in title.citations},
+            )
+            if other is not None and _normal(other.text) != _normal(title.text):
+                headline = BriefSentence(BriefPart.HEADLINE, other.text, other.citations)
+        if headline is None:
+            headline, article_part = self._headline_from_article(article_part, title, stale, lead)
         sentences: list[BriefSentence] = [line for line in (title, headline) if line is not None]
         sentences += article_part
         # Records worth printing at all (no capital or population, no advisory for a place the story
@@ -222,6 +249,37 @@ class DeterministicWriter:
                 f"{s.name}: {omitted[s.name]}" for s in self.stakeholders if s.name in omitted
             )
         return Brief.for_story(bundle, sentences, self.name, metadata)
+
+    def _headline_from_article(
+        self,
+        article_part: list[BriefSentence],
+        title: BriefSentence | None,
+        stale: Mapping[str, set[str]],
+        lead: str | None,
+    ) -> tuple[BriefSentence | None, list[BriefSentence]]:
+        """A last resort before an empty headline line: the first article sentence after the lead that
+        is fit to head a brief moves up to be the headline (it is then not printed twice), provided the
+        sentence after it does not lean on it. The article as it was when none qualifies."""
+        taken = _normal(title.text) if title else ""
+        for k, line in enumerate(article_part[1:], start=1):
+            if (
+                line.part != BriefPart.ARTICLE
+                or _normal(line.text) == taken
+                or not fit_for_top(line.text, self._parse_line)
+                or states_stale_figure(line.text, stale)
+                or superseded(line.text, lead)
+            ):
+                continue
+            following = article_part[k + 1] if k + 1 < len(article_part) else None
+            if (
+                following is not None
+                and following.paragraph == line.paragraph
+                and not stands_alone(following.text)
+            ):
+                continue
+            headline = BriefSentence(BriefPart.HEADLINE, line.text, line.citations)
+            return headline, article_part[:k] + article_part[k + 1 :]
+        return None, article_part
 
 
 def _without_repeats(sentences: list[BriefSentence]) -> list[BriefSentence]:

@@ -897,8 +897,8 @@ def one_spelling(sentences: Sequence[BriefSentence], mentions: Iterable[Mention]
                     # The case of the first letter is the sentence's, not the name's ("The Port of
                     # Rotterdam Authority said" opens a line; "the Port …" is how another line has it).
                     same_letter = found.group(0)[:1].casefold() == spelling[:1].casefold()
-                    respelled = found.group(0)[:1] + spelling[1:] if same_letter else spelling
-                    pieces += [text[last : found.start()], found.group(0) if inside else respelled]
+                    written = found.group(0)[:1] + spelling[1:] if same_letter else spelling
+                    pieces += [text[last : found.start()], found.group(0) if inside else written]
                     last = found.end()
                 text = "".join([*pieces, text[last:]])
                 support = Citation("sentence", spelled_in[spelling])

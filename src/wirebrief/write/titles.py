@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 import numpy as np
@@ -481,6 +481,7 @@ def _title(
     latest: str | None = None,
     stale: Mapping[str, set[str]] | None = None,
     lead: str | None = None,
+    exclude: Collection[str] = (),
 ) -> BriefSentence | None:
     """The event title: of the titles the central lead sentences yield, the one whose words the
     most reports share (the story's main event, not a side development), active voice preferred.
@@ -489,11 +490,19 @@ def _title(
     candidates too, and a title from them is preferred, so title and lead tell the same state. A title
     that gives a count later reports replaced (``stale``, see ``stale_figures``), says what a page offers
     ("has clips") or tells a search the ``lead`` says has ended (``superseded``) is never chosen. A main
-    clause with a named subject and an event verb is preferred (``_Clause``)."""
+    clause with a named subject and an event verb is preferred (``_Clause``). Sentences whose ids are in
+    ``exclude`` give no title (a headline made this way must come from another sentence than the title)."""
     texts = [f"{a.title} {a.text}".lower() for a in representatives]
     best: tuple[float, int, BriefSentence] | None = None
-    leads = [c for c in ranked if c.sentence.index <= 2][:_TITLE_CANDIDATES]
-    leads += [c for c in ranked if c.article.id == latest and c.sentence.index <= 1 and c not in leads]
+    leads = [c for c in ranked if c.sentence.index <= 2 and c.sentence.id not in exclude][:_TITLE_CANDIDATES]
+    leads += [
+        c
+        for c in ranked
+        if c.article.id == latest
+        and c.sentence.index <= 1
+        and c not in leads
+        and c.sentence.id not in exclude
+    ]
     # A wire dateline ("BASRA (CPA) — ") is where the report was filed, not who acted.
     docs = parse_many([_DATELINE.sub("", c.sentence.text) for c in leads])
     for rank, (candidate, doc) in enumerate(zip(leads, docs, strict=True)):
