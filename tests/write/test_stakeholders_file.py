@@ -28,3 +28,14 @@ def test_every_bundled_fact_pattern_matches_a_documented_predicate() -> None:
     for stakeholder in load_stakeholders():
         for pattern in stakeholder.fact_predicates:
             assert any(fnmatch.fnmatch(p, pattern) for p in predicates), (stakeholder.name, pattern)
+
+
+def test_one_member_state_named_in_passing_does_not_concern_the_eu() -> None:
+    from wirebrief.write.stakeholders import _STAKEHOLDER_MIN_EVIDENCE, _StakeholderInterest, _stems
+
+    eu = next(s for s in load_stakeholders() if s.name == "European Union")
+    interest = _StakeholderInterest.of(eu)
+    passing = "Andromeda could mean the galaxy, the TV show or the Swedish band."
+    assert interest.evidence(_stems(passing), {"iso3166:SE"}, set()) < _STAKEHOLDER_MIN_EVIDENCE
+    policy = "Sweden asked the European Commission to extend the sanctions."
+    assert interest.evidence(_stems(policy), {"iso3166:SE"}, set()) >= _STAKEHOLDER_MIN_EVIDENCE

@@ -89,9 +89,10 @@ def load_stakeholders(path: Path | None = None) -> tuple[Stakeholder, ...]:
 
 # ---------------------------------------------------------------------- writing the paragraphs
 
-# of its own counts two, each distinct keyword (by stem) and each entity kind it follows one. One
-# common word alone ("closed my eyes") is not enough, unless the sentence names the subject of a
-# record the stakeholder follows.
+# Evidence that a report sentence concerns a stakeholder: each country of its own, each distinct keyword
+# (by stem) and each entity kind it follows counts one. One piece alone is not enough ("closed my eyes";
+# "the Swedish band" in a story on a search engine does not concern the EU), unless the sentence names
+# the subject of a record the stakeholder follows.
 _STAKEHOLDER_MIN_EVIDENCE = 2
 # A stakeholder's sentence may share words with the article (the same place, the same actors) but not
 # restate one of its sentences: at this share of its meaning words in one article sentence, it does.
@@ -131,7 +132,7 @@ class _StakeholderInterest:
         joined = " ".join(stems)
         score = len(self.keyword_stems.intersection(stems))
         score += sum(1 for phrase in self.phrase_stems if f" {phrase} " in f" {joined} ")
-        score += 2 * sum(1 for e in entity_ids if e.removeprefix("iso3166:") in self.countries)
+        score += sum(1 for e in entity_ids if e.removeprefix("iso3166:") in self.countries)
         score += len(kinds & self.entity_kinds)
         return score
 
