@@ -140,6 +140,9 @@ def test_a_headline_stands_alone(line: str, alone: bool) -> None:
         ("I'm like, 'So it's my fault because I asked them to turn their music down.'", False),
         ("Email This Even at 88, Betty White has the ambition of a 20-something!", False),
         ("Investigators will seek to understand why the crew tried to land in such weather ...", False),
+        ("Even at 88, Betty White has the ambition of a 20-something!", False),  # a feature's hook
+        ("Guess who was waiting to greet her new daughter in the delivery room?", False),
+        ('Officials asked: "Who will pay for the repairs?"', False),
     ],
 )
 def test_a_line_fit_to_head_a_brief(line: str, fit: bool) -> None:

@@ -616,6 +616,9 @@ def fit_for_top(text: str, parse: SentenceParser | None) -> bool:
     return (
         clean_line(text)
         and not text.rstrip().endswith(("...", "…"))  # trails off: "… in such unfavorable ..."
+        # A question or an exclamation is a feature's hook ("Guess who …?", "… of a 20-something!"),
+        # not a line of news.
+        and not text.rstrip(" \"'”’").endswith(("?", "!"))
         and not _FIRST_PERSON.search(text)
         and not _PAGE_WIDGET.search(text)
         and _tells_something(text, parse)
