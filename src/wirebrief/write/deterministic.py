@@ -128,7 +128,7 @@ class DeterministicWriter:
                     text = _without_dateline(text)
                 if framed_text is not None:
                     introduced |= _names_introduced(framed_text)
-                    text, sources = framed_text, []
+                    text, sources = framed_text, list[str]()
                 else:
                     # A name used alone ("…, Furness said") before the brief has given it in full is
                     # given in full, citing the report sentence that names the person so.
