@@ -72,6 +72,7 @@ log = logging.getLogger(__name__)
 # belongs here.
 FRAMING_WORDS = frozenset(
     """report reports reported reporting according said says say stated states told added differ differs
+    wrote writes write
     differed different figure figures gives give gave put puts record records recorded rates rate rated
     dated level""".split()
 )
@@ -511,9 +512,17 @@ def _analyse_cached(texts: tuple[str, ...]) -> Material:
     )
 
 
+# A cited sentence quoted as its outlet's words ('Pacific Signal wrote: "…"'), whole or as one sentence
+# of a quotation over sentences (the writer's ``voice.written_by``).
+_QUOTED_AS_WRITTEN = re.compile(r'^[^"“”]{1,120} wrote: ["“](.+)$')
+
+
 def _is_verbatim(text: str, units: list[list[str]]) -> bool:
-    """Whether the sentence is word for word in one cited text (nothing then to parse for)."""
-    wanted = normalise_text(text).lower().rstrip(".")
+    """Whether the sentence is word for word in one cited text (nothing then to parse for), the
+    quotation marks and outlet that frame a quoted sentence aside (the names check still reads them)."""
+    quoted = _QUOTED_AS_WRITTEN.match(text)
+    body = quoted.group(1) if quoted else text
+    wanted = normalise_text(body).lower().strip().strip('"').rstrip(".")
     return any(wanted in normalise_text(t).lower() for unit in units for t in unit[:1])
 
 

@@ -36,6 +36,7 @@ from wirebrief.write.select import (
     _material,
     _names_introduced,
     _Passage,
+    _quote_depth,
     _select,
     _with_full_names,
     _without_dateline,
@@ -224,9 +225,18 @@ def _without_repeats(sentences: list[BriefSentence]) -> list[BriefSentence]:
     printed is left out where it comes again."""
     seen: set[str] = set()
     out: list[BriefSentence] = []
+    open_quote: tuple[BriefPart, int | None, int] | None = None  # a left-out line's open quotation
     for sentence in sentences:
         key = " ".join(_without_dateline(sentence.text).lower().split()).strip(" .")
+        # The rest of a quotation a left-out line opened goes with it: it would lose its speaker.
+        if open_quote is not None and open_quote[:2] == (sentence.part, sentence.paragraph):
+            depth = _quote_depth(sentence.text, open_quote[2])[0]
+            open_quote = (sentence.part, sentence.paragraph, depth) if depth else None
+            continue
+        open_quote = None
         if key in seen:
+            depth = _quote_depth(sentence.text, 0)[0]
+            open_quote = (sentence.part, sentence.paragraph, depth) if depth else None
             continue
         seen.add(key)
         out.append(sentence)

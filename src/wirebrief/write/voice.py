@@ -73,7 +73,8 @@ _PERSONAL = re.compile(
 )
 # Degree words that judge when written in lower case ("great little scenes", "the best of them"); a
 # capital makes them part of a name ("Great Lakes").
-_RANKING = re.compile(r"\b(great|greatest|best|worst|finest)\b(?!-)")
+# A superlative before a participle describes ("among the worst affected", "the best known").
+_RANKING = re.compile(r"\b(great|greatest|best|worst|finest)\b(?!-)(?!\s+(?:known|\w+ed)\b)")
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]?")
 # A quotation long enough to be someone's statement (four words or more), or a closing mark with no
 # opening one (the end of a quotation a previous sentence began).
