@@ -130,3 +130,15 @@ def test_a_quotation_over_sentences_keeps_the_speaker_that_opened_it() -> None:
     # the same words with the speaker's sentence gone lose their speaker
     alone = measure_brief(_export(article=[[_s(text) for text in paragraph[1:3]]]))
     assert alone.unattributed_voice == paragraph[1:3]
+
+
+def test_a_superlative_that_describes_is_no_judgement() -> None:
+    brief = measure_brief(
+        _export(
+            article=[
+                [_s("Commuter lines around Paris were among the worst affected by the strike.")],
+                [_s("It was the best film of the festival.")],
+            ]
+        )
+    )
+    assert brief.unattributed_voice == ["It was the best film of the festival."]

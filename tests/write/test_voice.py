@@ -179,3 +179,15 @@ def test_a_first_person_sentence_after_one_that_names_a_speaker_is_not_given_to_
 def test_a_superlative_before_a_participle_describes() -> None:
     assert own_voice("Commuter lines around Paris were among the worst affected by the strike.") is None
     assert own_voice("It was the best film of the festival.") == "judgement"
+
+
+def test_the_site_speaking_about_itself_is_not_report_text() -> None:
+    for line in [
+        "Free archives of stories are maintained on our site for one month.",
+        "Join the conversation on Twitter and don't forget to follow us at @HarbourLedger.",
+        "CLOSE The harbour bridge reopened on Saturday after two years of repairs.",
+        "By Carmen Diaz and Katherine Moore Sure, the bridge is open again.",
+    ]:
+        assert not is_report_text(line), line
+    for line in ["The commentary was broadcast on Monday.", "Close to 200 people were evacuated."]:
+        assert is_report_text(line), line

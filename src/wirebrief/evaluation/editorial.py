@@ -80,7 +80,8 @@ _EVALUATIVE = re.compile(
     r"wonderful|beautiful|gorgeous|cute|ugly|boring|dull|delightful|disappointing|disappointment|"
     r"masterpiece|masterful|excellent|superb|mediocre|lackluster|lacklustre|outstanding|impressive|"
     r"unimpressive|hilarious|charming|fascinating|ridiculous|absurd|shameful|disgraceful|outrageous|"
-    r"pathetic|best|worst|(?-i:great|greatest)|nice|lovely|fantastic|fabulous|awesome|sadly|unfortunately|"
+    # "the worst affected", "the best known" describe, as "worst-hit" does.
+    r"pathetic|(?:best|worst)(?!\s+(?:known|hit|\w+ed)\b)|(?-i:great|greatest)|nice|lovely|fantastic|fabulous|awesome|sadly|unfortunately|"
     r"fortunately|thankfully|surely|obviously|clearly|of course|frankly|honestly|arguably|"
     r"undoubtedly|shocking|shockingly|bizarre|heartbreaking|heartwarming|jaw-dropping|mind-blowing|"
     r"breathtaking|(?-i:pretty)|sweet|adorable|crazy|insane|weird|creepy|gross|epic|"

@@ -92,7 +92,14 @@ _NOT_REPORT_TEXT = re.compile(
     r"^\W*(?:related|more|watch|see also|listen)\s*:|\bjavascript\b|cookies?\b|your browser|"
     # Where people stand in a photo ("Actress America Ferrera, center, listens …"), teasers.
     r",\s*(?:left|right|center|centre|second from (?:left|right)|top|bottom|in red|foreground)\s*,|"
-    r"after the jump",
+    r"after the jump|"
+    # The site speaking about itself: its pages, archives, forums and feeds ("Free archives of stories
+    # are maintained on our site", "Join the conversation on Twitter", "take your questions").
+    r"\bfollow us\b|\bour (?:site|website|page|archives?|newsletter|podcast|app)\b|"
+    r"\bthis (?:dedicated )?page\b|"
+    r"join the conversation|take your questions|share (?:your )?ideas for stories|"
+    r"^\W*(?:close|commentary|opinion|editorial|updated)\b(?-i:\s+[A-Z])|"
+    r"^\W*by [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]*\.?)* [A-Z][\w'’-]+ and [A-Z][\w.'’-]+ [A-Z][\w'’-]+",
     re.IGNORECASE,
 )
 
