@@ -191,3 +191,13 @@ def test_the_site_speaking_about_itself_is_not_report_text() -> None:
         assert not is_report_text(line), line
     for line in ["The commentary was broadcast on Monday.", "Close to 200 people were evacuated."]:
         assert is_report_text(line), line
+
+
+def test_only_the_cited_reports_outlet_may_frame_a_quotation_without_a_parse() -> None:
+    from wirebrief.verify import _is_verbatim
+
+    cited = [["As a commuter, I never thought the bridge would open again."]]
+    text = 'Harbour Ledger wrote: "As a commuter, I never thought the bridge would open again."'
+    assert _is_verbatim(text, cited, ["Harbour Ledger"])
+    # another speaker framing the same words is parsed and checked like any sentence
+    assert not _is_verbatim(text.replace("Harbour Ledger", "The mayor"), cited, ["Harbour Ledger"])
