@@ -72,6 +72,7 @@ log = logging.getLogger(__name__)
 # belongs here.
 FRAMING_WORDS = frozenset(
     """report reports reported reporting according said says say stated states told added differ differs
+    wrote writes write
     differed different figure figures gives give gave put puts record records recorded rates rate rated
     dated level""".split()
 )
@@ -511,9 +512,18 @@ def _analyse_cached(texts: tuple[str, ...]) -> Material:
     )
 
 
-def _is_verbatim(text: str, units: list[list[str]]) -> bool:
-    """Whether the sentence is word for word in one cited text (nothing then to parse for)."""
-    wanted = normalise_text(text).lower().rstrip(".")
+# A cited sentence quoted as its outlet's words ('Pacific Signal wrote: "…"'), whole or as one sentence
+# of a quotation over sentences (the writer's ``voice.written_by``).
+_QUOTED_AS_WRITTEN = re.compile(r'^([^"“”]{1,120}) wrote: ["“](.+)$')
+
+
+def _is_verbatim(text: str, units: list[list[str]], outlets: Sequence[str] = ()) -> bool:
+    """Whether the sentence is word for word in one cited text (nothing then to parse for), the
+    quotation marks and the name of a cited report's outlet that frame a quoted sentence aside. Any
+    other speaker framing a quotation is parsed and checked as usual."""
+    quoted = _QUOTED_AS_WRITTEN.match(text)
+    body = quoted.group(2) if quoted and quoted.group(1).strip() in outlets else text
+    wanted = normalise_text(body).lower().strip().strip('"').rstrip(".")
     return any(wanted in normalise_text(t).lower() for unit in units for t in unit[:1])
 
 
@@ -957,6 +967,7 @@ class Verifier:
             return Verdict(sentence, False, ("cites nothing",))
         texts: list[str] = []
         units: list[list[str]] = []  # the texts of each citation
+        outlets: list[str] = []  # the outlets of the cited reports
         lowered = sentence.text.lower()
         weekdays: dict[date, str] = {}
         year = 0
@@ -969,6 +980,8 @@ class Verifier:
                 weekdays.update(_weekday_dates(resolved.texts[0], resolved.published))
                 year = max(year, resolved.published.year)
             unit = list(resolved.texts)
+            if resolved.outlet:
+                outlets.append(resolved.outlet)
             if resolved.outlet and resolved.outlet.lower() in lowered:
                 unit.append(resolved.framing)
             units.append(unit)
@@ -983,7 +996,7 @@ class Verifier:
         coverage = self._coverage(text, material)
         if coverage < self.config.min_coverage:
             reasons.append(f"only {coverage:.0%} of its content words are in the cited material")
-        verbatim = _is_verbatim(text, units)
+        verbatim = _is_verbatim(text, units, outlets)
         if not reasons and self.config.spacy_model and not verbatim:
             reasons.extend(self._structure_problems(text, units, material))
         score = coverage

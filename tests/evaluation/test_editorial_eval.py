@@ -84,3 +84,61 @@ def test_read_exports_skips_other_json(tmp_path: Path) -> None:
     (tmp_path / "a.json").write_text(json.dumps(_export()), "utf-8")
     (tmp_path / "notes.json").write_text(json.dumps({"other": 1}), "utf-8")
     assert [e["story_id"] for e in read_exports(tmp_path)] == ["s1"]
+
+
+def test_the_reports_own_voice_in_real_shapes_is_counted() -> None:
+    own_voice = [
+        "It's time to celebrate the reopening of the old harbour bridge.",
+        "As rats go, this one is pretty cute.",
+        "Shopping for a new phone on a Sunday afternoon?",
+        "Talk about bad timing: the ferry left port an hour before the storm.",
+        "It was a bizarre end to a night that had begun with a parade.",
+        "The mayor wants a second term, and she is not shy about it!",
+        # a verb that also tells what happened names no speaker
+        "The body was found in a stunning location near the river.",
+        # and "review" alone is not a reviewer
+        "The stunning review of the case took three years.",
+    ]
+    brief = measure_brief(_export(article=[[_s(text)] for text in own_voice]))
+    assert brief.unattributed_voice == own_voice
+
+
+def test_voice_with_its_speaker_or_a_source_is_not_counted() -> None:
+    attributed = [
+        'Pacific Signal wrote: "The numbers are staggering."',
+        "The study found that the rise was staggering.",
+        "Mr. Comey shared the memo with senior F.B.I. officials on Tuesday.",
+        "Traffic on I-70 was stopped for six hours after the crash.",
+        "OPAL LEE: I kept telling family and friends that the day would come.",
+        "It was a stunning reversal, notes the Harbour Ledger.",
+    ]
+    brief = measure_brief(_export(article=[[_s(text)] for text in attributed]))
+    assert brief.unattributed_voice == []
+
+
+def test_a_quotation_over_sentences_keeps_the_speaker_that_opened_it() -> None:
+    paragraph = [
+        'The mayor, Ines Varga, said: "We paid for every bolt of this bridge ourselves.',
+        "I am proud of every worker who kept going.",
+        'Nobody thought we would get here."',
+        '"It is a great day," she added.',
+        '"We will celebrate tonight."',
+        '"And we will pay the last bill on Monday."',
+    ]
+    brief = measure_brief(_export(article=[[_s(text) for text in paragraph]]))
+    assert brief.unattributed_voice == []
+    # the same words with the speaker's sentence gone lose their speaker
+    alone = measure_brief(_export(article=[[_s(text) for text in paragraph[1:3]]]))
+    assert alone.unattributed_voice == paragraph[1:3]
+
+
+def test_a_superlative_that_describes_is_no_judgement() -> None:
+    brief = measure_brief(
+        _export(
+            article=[
+                [_s("Commuter lines around Paris were among the worst affected by the strike.")],
+                [_s("It was the best film of the festival.")],
+            ]
+        )
+    )
+    assert brief.unattributed_voice == ["It was the best film of the festival."]

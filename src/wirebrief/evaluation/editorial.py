@@ -65,12 +65,19 @@ _JUNK = re.compile(
 )
 _ATTRIBUTION = re.compile(
     r"\b(said|says|say|saying|told|tells|according to|wrote|writes|write|argued|argues|"
-    r"claimed|claims|stated|states|"
-    r"added|adds|noted|notes|believes|believed|announced|announces|reported|reports|warned|warns|"
+    r"claimed|claims|stated|"
+    r"added|adds|believes|believed|announced|announces|warned|warns|"
     r"insisted|insists|predicted|predicts|suggested|suggests|explained|explains|asked|asks|"
-    r"acknowledged|admitted|admits|accused|accuses|testified|tweeted|posted|described|describes|called|calls|"
-    r"found|finds|showed|shows|shown|concluded|estimated|estimates|described as|dubbed|"
-    r"in a statement|in an interview|memo|review|critic|editorial|op-ed|opinion)\b",
+    r"acknowledged|admitted|admits|accused|accuses|testified|tweeted|described as|dubbed|concluded|"
+    r"in (?:a|an|his|her|its|their) (?:statement|interview|memo|review|editorial|op-ed|column|letter))\b"
+    # Words that also tell what happened ("the body was found", "a town called Hope", "reported
+    # missing", "the film's review"): attribution only before a clause or a quotation, or closing
+    # the sentence ("…, the study found.").
+    r"|\b(?:found|finds|shows|showed|shown|called|calls|described|describes|noted|notes|reported|reports|"
+    r"estimated|estimates|posted|states)(?=\s+(?:that|how|why)\b|[^\"“”]*[\"“]|[\s.]*$)"
+    r"|[,\"”]\s*(?:notes|noted|reports|reported|writes|found|finds)\s+(?:the\s+)?(?-i:[A-Z])"
+    # A transcript's speaker ("OPAL LEE: …") or a post's author ("@name: …").
+    r"|(?-i:^\W*(?:[A-Z][A-Z.' -]+|@\w+):\s)",
     re.IGNORECASE,
 )
 # Words that make a sentence someone's judgement, guess or advice rather than a reported fact.
@@ -80,24 +87,32 @@ _EVALUATIVE = re.compile(
     r"wonderful|beautiful|gorgeous|cute|ugly|boring|dull|delightful|disappointing|disappointment|"
     r"masterpiece|masterful|excellent|superb|mediocre|lackluster|lacklustre|outstanding|impressive|"
     r"unimpressive|hilarious|charming|fascinating|ridiculous|absurd|shameful|disgraceful|outrageous|"
-    r"pathetic|best|worst|(?-i:great|greatest)|nice|lovely|fantastic|fabulous|awesome|sadly|unfortunately|"
+    # "the worst affected", "the best known" describe, as "worst-hit" does.
+    r"pathetic|(?:best|worst)(?!\s+(?:known|hit|\w+ed)\b)|(?-i:great|greatest)|nice|lovely|fantastic|fabulous|awesome|sadly|unfortunately|"
     r"fortunately|thankfully|surely|obviously|clearly|of course|frankly|honestly|arguably|"
-    r"undoubtedly)\b(?!-)",
+    r"undoubtedly|shocking|shockingly|bizarre|heartbreaking|heartwarming|jaw-dropping|mind-blowing|"
+    r"breathtaking|(?-i:pretty)|sweet|adorable|crazy|insane|weird|creepy|gross|epic|"
+    r"the (?:numbers|results|message) (?:is|are) (?:clear|staggering))\b(?!-)",
     re.IGNORECASE,
 )
 _SPECULATIVE = re.compile(
     r"\b(will likely|would likely|(?<!more )(?<!less )(?<!as )likely to|"
     r"probably|perhaps|maybe|might|could well|may well|"
-    r"is expected to|are expected to|seems to|appears to|is poised to|are poised to|bound to)\b",
+    r"is expected to|are expected to|seems to|appears to|is poised to|are poised to|bound to|"
+    r"it (?:seems|appears) that|apparently|seemingly|chances are)\b",
     re.IGNORECASE,
 )
 _ADVISORY = re.compile(
-    r"^\s*(do not|don't|never|always|make sure|be sure|remember|avoid|try|consider|check|beware)\b|"
+    r"^\s*(do not|don[’']t|never|always|make sure|be sure|remember|avoid|try|consider|check|beware|"
+    r"guess|talk about|meet the|behold|get ready|say hello|don[’']t miss|brace yourself|let[’']s)\b|"
     r"\b(you should|you must|you need to|you'll want|you will want|we should|we must|should be|"
-    r"ought to)\b",
+    r"ought to|(?:it[’']s|it is) (?:time|high time) to)\b",
     re.IGNORECASE,
 )
-_FIRST_SECOND_PERSON = re.compile(r"\b(I|I'm|I've|me|my|we|we're|our|us|you|your|you're)\b")
+# "I" of an abbreviation or label ("F.B.I.", "ARSO-I", "I-95", "(I-Vt.)") is no one speaking.
+_FIRST_SECOND_PERSON = re.compile(
+    r"(?<![.\-])\b(I(?![.\-]\w)|I[’']m|I[’']ve|me|my|we|we[’']re|our|us|you|your|you[’']re)\b"
+)
 # A quotation of a clause (four words or more), not a word or two in scare quotes.
 _QUOTATION = re.compile(r"[\"“](?:[^\"”\s]+\s+){3,}[^\"”]*[\"”]?|^[^\"“”]*[\"”]\s*$")
 # A quoted title ("Keeping Up With the Kardashians": capitalised words, small ones aside) is a name,
@@ -152,7 +167,65 @@ def voice_problem(text: str) -> str | None:
         return "advisory"
     if _FIRST_SECOND_PERSON.search(outside):
         return "first or second person"
+    # A question or an exclamation outside quotation marks is the writer addressing the reader.
+    end = outside.rstrip(" )’'")[-1:]
+    if end in {"?", "!"}:
+        return "question" if end == "?" else "exclamation"
     return None
+
+
+def _quote_balance(text: str) -> int:
+    """How many quotations ``text`` opens (positive) or closes (negative) that it does not also close or
+    open: curly marks by their direction, straight ones by what stands around them."""
+    balance = 0
+    for k, mark in enumerate(text):
+        if mark == "“":
+            balance += 1
+        elif mark == "”":
+            balance -= 1
+        elif mark == '"':
+            before = text[k - 1] if k else " "
+            balance += 1 if before in " ([—–-" else -1
+    return balance
+
+
+def _unattributed(paragraph: Sequence[str], records: set[str]) -> list[str]:
+    """The sentences of one paragraph that speak in someone's voice without naming them. A quotation
+    keeps its speaker when the sentence before it names one, when a sentence that names one opened
+    the quotation it continues (a quotation over sentences), when it follows a quotation that kept its
+    speaker (a speaker's quotations in a row), or when its closing sentence right after it names one;
+    a sentence after one that hands over to a speaker ("… said in a statement:") is that speaker's."""
+    out: list[str] = []
+    depth = 0  # quotations left open by the sentences before
+    opener_named = False  # the sentence that opened the open quotation named its speaker
+    kept = False  # the sentence before was a quotation that kept its speaker
+    for k, sentence in enumerate(paragraph):
+        balance = _quote_balance(sentence)
+        if sentence in records:  # a reference record speaks in its issuer's name
+            depth, kept = 0, False
+            continue
+        problem = voice_problem(sentence)
+        before = paragraph[k - 1] if k else ""
+        after = paragraph[k + 1] if k + 1 < len(paragraph) else ""
+        attributed_before = bool(_ATTRIBUTION.search(before))
+        quoted = problem is not None and (depth > 0 or bool(_QUOTE_MARK.search(sentence)))
+        if problem is None or (before.rstrip().endswith(":") and attributed_before):
+            ok = True
+        elif problem in {"quotation without a speaker", "first or second person"} or quoted:
+            ok = (
+                (depth > 0 and opener_named)
+                or (quoted and (attributed_before or kept))
+                or (bool(_ATTRIBUTION.search(after)) and bool(_QUOTE_MARK.search(after)))
+            )
+        else:
+            ok = False
+        if not ok:
+            out.append(sentence)
+        if depth <= 0 and balance > 0:
+            opener_named = bool(_ATTRIBUTION.search(sentence))
+        depth = max(0, depth + balance)
+        kept = ok and problem is not None and quoted
+    return out
 
 
 @dataclass(slots=True)
@@ -239,20 +312,7 @@ def measure_brief(export: dict[str, Any]) -> BriefFigures:
     paragraphs_text = [_texts(p) for p in export.get("article") or []]
     paragraphs_text += [_texts(p.get("sentences") or []) for p in paragraphs]
     for group in paragraphs_text:
-        for k, sentence in enumerate(group):
-            if sentence in fact_texts:  # a reference record speaks in its issuer's name
-                continue
-            problem = voice_problem(sentence)
-            # A quotation keeps its speaker when the sentence before it in the same paragraph names
-            # one, or a quotation running over sentences names its speaker in the sentence after.
-            before = group[k - 1] if k else ""
-            after = group[k + 1] if k + 1 < len(group) else ""
-            if problem in {"quotation without a speaker", "first or second person"} and (
-                _ATTRIBUTION.search(before) or (_ATTRIBUTION.search(after) and _QUOTE_MARK.search(after))
-            ):
-                continue
-            if problem:
-                figures.unattributed_voice.append(sentence)
+        figures.unattributed_voice += _unattributed(group, fact_texts)
     earlier: list[set[str]] = []
     for sentence in article:
         words = content_words(sentence)

@@ -37,6 +37,7 @@ from wirebrief.write.select import (
     _material,
     _names_introduced,
     _Passage,
+    _quote_depth,
     _select,
     _with_full_names,
     _without_dateline,
@@ -56,6 +57,7 @@ from wirebrief.write.titles import (
     stands_alone,
     superseded,
 )
+from wirebrief.write.voice import written_by
 
 WRITER_NAME = "deterministic"
 
@@ -119,16 +121,33 @@ class DeterministicWriter:
         out: list[BriefSentence] = []
         introduced: set[str] = set()
         for number, paragraph in enumerate(merged):
-            for sentence in (s for p in paragraph for s in p.sentences):
+            pairs = [(p, s) for p in paragraph for s in p.sentences]
+            # The report's own judgements, guesses or "I", one after another in a report: one
+            # quotation, as the report's.
+            quoted = written_by(
+                [_without_dateline(s.text) if s.id in p.framed else None for p, s in pairs],
+                [p.article.outlet for p, _ in pairs],
+                [
+                    bool(k)
+                    and s.article_id == pairs[k - 1][1].article_id
+                    and s.index == pairs[k - 1][1].index + 1
+                    for k, (_, s) in enumerate(pairs)
+                ],
+            )
+            for (_, sentence), framed_text in zip(pairs, quoted, strict=True):
                 text = sentence.text
                 # Where a report was filed ("BASRA (CPA) — ") belongs at the head of a report, not in the
                 # middle of a synthesis: only the article's opening sentence keeps its dateline.
                 if out:
                     text = _without_dateline(text)
-                # A name used alone ("…, Furness said") before the brief has given it in full is given
-                # in full, citing the report sentence that names the person so.
-                text, sources = _with_full_names(text, introduced, material.surnames)
-                citations = (Citation("sentence", sentence.id), *(Citation("sentence", i) for i in sources))
+                if framed_text is not None:
+                    introduced |= _names_introduced(framed_text)
+                    text, sources = framed_text, list[str]()
+                else:
+                    # A name used alone ("…, Furness said") before the brief has given it in full is
+                    # given in full, citing the report sentence that names the person so.
+                    text, sources = _with_full_names(text, introduced, material.surnames)
+                citations = tuple(Citation("sentence", i) for i in (sentence.id, *sources))
                 out.append(BriefSentence(BriefPart.ARTICLE, text, citations, paragraph=number))
         # Where figures changed or reports disagree on one, the article says so after the reports' own
         # paragraphs. Reference records are not folded in: they are the insights, stated once.
@@ -287,9 +306,18 @@ def _without_repeats(sentences: list[BriefSentence]) -> list[BriefSentence]:
     printed is left out where it comes again."""
     seen: set[str] = set()
     out: list[BriefSentence] = []
+    open_quote: tuple[BriefPart, int | None, int] | None = None  # a left-out line's open quotation
     for sentence in sentences:
         key = " ".join(_without_dateline(sentence.text).lower().split()).strip(" .")
+        # The rest of a quotation a left-out line opened goes with it: it would lose its speaker.
+        if open_quote is not None and open_quote[:2] == (sentence.part, sentence.paragraph):
+            depth = _quote_depth(sentence.text, open_quote[2])[0]
+            open_quote = (sentence.part, sentence.paragraph, depth) if depth else None
+            continue
+        open_quote = None
         if key in seen:
+            depth = _quote_depth(sentence.text, 0)[0]
+            open_quote = (sentence.part, sentence.paragraph, depth) if depth else None
             continue
         seen.add(key)
         out.append(sentence)

@@ -28,7 +28,7 @@ from wirebrief.records import (
     ReportSentence,
     StoryBundle,
 )
-from wirebrief.write.voice import is_report_text, own_voice, speaker_named
+from wirebrief.write.voice import attributable, hands_over, is_report_text, own_voice, speaker_named
 
 # A sentence opening with one of these leans on a previous sentence ("He added …", "This comes …"):
 # without that context it reads wrong, so it is used only right after the sentence it follows.
@@ -261,6 +261,8 @@ class _Passage:
 
     article: Article
     sentences: tuple[ReportSentence, ...]
+    # Sentences in the report's own voice, printed as what the report wrote (``voice.as_written_by``).
+    framed: frozenset[str] = frozenset()
 
     @property
     def text(self) -> str:
@@ -407,22 +409,43 @@ def _usable(sentence: ReportSentence) -> bool:
     return text.rstrip()[-1:] in {".", '"', "”", "!"} and _fit_to_print(text)
 
 
-def _fit_to_print_together(texts: Sequence[str]) -> bool:
-    """``_fit_to_print`` for the sentences of one passage: a quotation (and the "I" or "we" inside it)
-    with no speaker of its own keeps its speaker when the sentence right before it names one, or the
-    quotation's closing sentence right after it does (the passage is printed whole)."""
+def _framing(texts: Sequence[str], before: str = "") -> list[bool] | None:
+    """Which sentences of a passage are printed as what their report wrote (``voice.attributable``),
+    or None when the passage cannot be printed together. ``before`` is the report's sentence before it.
+
+    A quotation (and the "I" or "we" inside it) with no speaker of its own keeps its speaker when the
+    sentence right before it names one, or the quotation's closing sentence right after it does (the
+    passage is printed whole); a sentence after one that hands over ("the family said in a
+    statement:") is that speaker's. A judgement, guess, advice, exclamation or "I"/"we" of the report's
+    own writer is quoted whole as the report's, unless the sentence before it names a speaker or
+    quotes someone: whose words it is would then be a guess, so it is not printed."""
+    framed: list[bool] = []
+    spoken = False  # the sentence before names a speaker, or is a quotation that keeps its speaker
     for k, text in enumerate(texts):
         if not is_report_text(text):
-            return False
+            return None
         voice = own_voice(text)
         if voice is None:
+            framed.append(False)
+            spoken = speaker_named(text)
             continue
-        before = texts[k - 1] if k else ""
+        previous = texts[k - 1] if k else before
+        inside = texts[k - 1] if k else ""
         after = texts[k + 1] if k + 1 < len(texts) else ""
-        quoted = voice in _QUOTED_VOICE and bool(_QUOTE_MARKS.search(text) or _QUOTE_MARKS.search(before))
-        if not (quoted and (speaker_named(before) or (speaker_named(after) and _QUOTE_MARKS.search(after)))):
-            return False
-    return True
+        # Inside a quotation an earlier sentence of the passage opened, or with quotation marks of its own.
+        open_quote = _quote_depth(" ".join(texts[:k]), 0)[0] > 0
+        quoted = voice in _QUOTED_VOICE and bool(_QUOTE_MARKS.search(text) or open_quote)
+        # Quotations in a row after the sentence that names their speaker are that speaker's.
+        if (quoted and (spoken or (speaker_named(after) and _QUOTE_MARKS.search(after)))) or (
+            k and hands_over(inside)
+        ):
+            framed.append(False)
+            spoken = quoted
+        elif attributable(text) and not speaker_named(previous) and not _QUOTE_MARKS.search(previous):
+            framed.append(True)
+        else:
+            return None
+    return framed
 
 
 _QUOTED_VOICE = frozenset({"quotation without its speaker", "first or second person"})
@@ -454,11 +477,26 @@ def _complete(sentence: ReportSentence) -> bool:
     }
 
 
-def _quotes_the_speaker_before(text: str, before: str) -> bool:
+def _quotes_the_speaker_before(text: str, before: Sequence[str]) -> bool:
     """Whether ``text`` is a quotation that names no speaker right after a sentence that names one
-    ("Smith spoke on Monday." then '"It was a disaster."'): it goes with that sentence, so that it
-    keeps its speaker."""
-    return own_voice(text) in _QUOTED_VOICE and speaker_named(before)
+    ("Smith spoke on Monday." then '"It was a disaster."'), or after quotations that follow such a
+    sentence: it goes with them, so that it keeps its speaker."""
+    if own_voice(text) not in _QUOTED_VOICE:
+        return False
+    if speaker_named(before[-1]):
+        return True
+    for sentence in reversed(before[:-1]):
+        quotation = own_voice(sentence) in _QUOTED_VOICE and _QUOTE_MARKS.search(sentence)
+        if speaker_named(sentence) or not quotation:
+            break
+    else:
+        return False
+    last = before[-1]
+    return (
+        speaker_named(sentence)
+        and bool(_QUOTE_MARKS.search(text) and _QUOTE_MARKS.search(last))
+        and own_voice(last) in _QUOTED_VOICE
+    )
 
 
 def _passages(article: Article, sentences: Sequence[ReportSentence]) -> list[_Passage]:
@@ -482,7 +520,8 @@ def _passages(article: Article, sentences: Sequence[ReportSentence]) -> list[_Pa
                 _leans_back(sentence)
                 or last.depth > 0
                 or closes_earlier_quote
-                or _quotes_the_speaker_before(sentence.text, last.sentences[-1].text)
+                or _quotes_the_speaker_before(sentence.text, [s.text for s in last.sentences])
+                or hands_over(last.sentences[-1].text)
             )
         ):
             last.sentences.append(sentence)
@@ -503,6 +542,7 @@ def _passages(article: Article, sentences: Sequence[ReportSentence]) -> list[_Pa
         else:
             joined.append(group)
     passages = []
+    previous = {s.id: sentences[k - 1].text for k, s in enumerate(sentences) if k}
     for group in joined:
         if not group.opens_cleanly or group.depth != 0 or len(group.sentences) > _PASSAGE_MAX_SENTENCES:
             continue
@@ -511,25 +551,29 @@ def _passages(article: Article, sentences: Sequence[ReportSentence]) -> list[_Pa
         if not all(_complete(s) for s in group.sentences):
             continue
         # A passage whose later sentence may not be printed (a quotation without its speaker, a
-        # judgement) keeps the sentences before it, when they close their quotations: what opens a
+        # question) keeps the sentences before it, when they close their quotations: what opens a
         # passage never leans on what follows it.
-        kept = _printable_prefix([s.text for s in group.sentences])
+        before = previous.get(group.sentences[0].id, "")
+        kept, framed = _printable_prefix([s.text for s in group.sentences], before)
         if kept:
-            passages.append(_Passage(article, tuple(group.sentences[:kept])))
+            ids = frozenset(s.id for s, frame in zip(group.sentences[:kept], framed, strict=True) if frame)
+            passages.append(_Passage(article, tuple(group.sentences[:kept]), ids))
     return passages
 
 
-def _printable_prefix(texts: Sequence[str]) -> int:
-    """How many of ``texts`` (a passage), from the first, can be printed together: all of them when
-    they are fit to print together, else the longest fit beginning that closes its quotations."""
+def _printable_prefix(texts: Sequence[str], before: str = "") -> tuple[int, list[bool]]:
+    """How many of ``texts`` (a passage), from the first, can be printed together, and which of those
+    are framed as the report's (``_framing``): all of them when they can, else the longest beginning
+    that can and closes its quotations."""
     for end in range(len(texts), 0, -1):
         head = texts[:end]
         depth = 0
         for text in head:
             depth, _ = _quote_depth(text, depth)
-        if depth == 0 and _fit_to_print_together(head):
-            return end
-    return 0
+        framed = _framing(head, before) if depth == 0 else None
+        if framed is not None:
+            return end, framed
+    return 0, []
 
 
 _stemmer = PorterStemmer()
@@ -636,7 +680,7 @@ def _select(material: _Material, max_sentences: int, max_words: int) -> list[_Pa
         if not fresh:
             continue
         if fresh < len(passage.sentences):
-            passage = _Passage(passage.article, passage.sentences[:fresh])
+            passage = dataclasses.replace(passage, sentences=passage.sentences[:fresh])
         chosen.append(int(i))
         taken.append(passage)
         said.extend(meanings[:fresh])
@@ -660,7 +704,10 @@ def _in_order(chosen: list[_Passage], stale: Mapping[str, set[str]] | None = Non
             measure in (stale or {}) for s in passage.sentences for measure in measured_figures(s.text)
         )
 
-    leads = [p for p in chosen if p.start == 0]
+    # A lead the brief can print in its own voice opens it rather than one it quotes as the report's.
+    leads = [p for p in chosen if p.start == 0 and p.sentences[0].id not in p.framed] or [
+        p for p in chosen if p.start == 0
+    ]
     if stale and not all(current(p) for p in leads[:_LEAD_CHOICES]):
         leads = (
             [p for p in leads if current(p)]

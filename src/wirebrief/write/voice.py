@@ -11,16 +11,24 @@ prompts — never becomes a sentence, a title or a headline.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 # A reporting verb or phrase that names whose statement a sentence is.
 _SPEAKER = re.compile(
     r"\b(said|says|say|saying|told|tells|according to|wrote|writes|argued|argues|claimed|claims|"
-    r"stated|states|added|adds|noted|notes|announced|announces|warned|warns|insisted|insists|"
+    r"stated|added|adds|announced|announces|warned|warns|insisted|insists|"
     r"predicted|predicts|suggested|suggests|explained|explains|acknowledged|admitted|admits|"
-    r"testified|tweeted|posted|described|describes|called|calls|believes|believed|thinks|"
-    r"found|finds|showed|shows|concluded|estimated|estimates|reported|reports|urged|urges|"
+    r"testified|tweeted|believes|believed|thinks|"
+    r"concluded|estimated|urged|urges|"
     r"asked|asks|in a statement|in an interview|"
-    r"in a (?:memo|review|letter|post|report|filing|study))\b",
+    r"in (?:a|an|his|her|its|their) (?:memo|review|letter|post|report|filing|study|column|op-ed|editorial))\b"
+    # Verbs that also tell what happened ("the body was found", "a town called Hope", "reported
+    # missing") name a speaker only where they report something said: a clause ("the study found
+    # that …"), a quotation ('called the deal "a Satan sandwich"', 'as Greenberg notes, "…"'), or a
+    # source after them or at the end ("…, notes the Irish Times.", "…, the report found.").
+    r"|\b(?:found|finds|showed|shows|called|calls|described|describes|states|noted|notes|reported|"
+    r"reports|posted|estimates|shown)(?=\s+(?:that|how|why)\b|[^\"“”]*[\"“]|\W*$)"
+    r"|[,\"”]\s*(?:found|finds|showed|shows|noted|notes|reported|reports|estimates)\s+(?:the\s+)?(?-i:[A-Z])",
     re.IGNORECASE,
 )
 # Judgement words: how the writer of a report feels about what happened, not what happened.
@@ -31,30 +39,42 @@ _JUDGEMENT = re.compile(
     r"lackluster|lacklustre|outstanding|impressive|hilarious|charming|fascinating|ridiculous|absurd|"
     r"shameful|disgraceful|outrageous|pathetic|fantastic|fabulous|awesome|lovely|pretty|"
     r"sadly|unfortunately|fortunately|thankfully|luckily|surely|obviously|clearly|frankly|honestly|"
-    r"arguably|undoubtedly|undeniably|needless|of course)\b",
+    r"arguably|undoubtedly|undeniably|needless|of course|shocking|bizarre|heartbreaking|heartwarming|"
+    r"jaw-dropping|mind-blowing|breathtaking|tragic|tragically|weird|creepy|crazy|insane|"
+    r"the message is clear|safe to say|no doubt)\b(?!-)",
     re.IGNORECASE,
 )
 # Guesses; "would", "could" and "may" also report plans, rules and conditions ("the bill would raise
 # taxes"), so they are not counted here.
 _GUESS = re.compile(
     r"\b(probably|perhaps|maybe|might|likely|unlikely|presumably|possibly|"
-    r"seems?|seemed|appears? to|is poised|are poised|bound to|expected to)\b",
+    r"seems?|seemed|appears? to|it appears|apparently|seemingly|is poised|are poised|bound to|"
+    r"expected to|chances are)\b",
     re.IGNORECASE,
 )
 _ADVICE = re.compile(
-    r"^\W*(do not|don't|never|always|make sure|be sure|remember|avoid|try|consider|check|beware|"
-    r"imagine|think about|note that|let's)\b|\b(should|must|ought to|need to|needs to|have to)\b",
+    # An imperative opening the sentence (not a quoted title: '"Meet the Press" aired …').
+    r"^[^\w\"“]*(do not|don[’']t|never|always|make sure|be sure|remember|avoid|try|consider|check|"
+    r"beware|imagine|think about|note that|let[’']s|guess|talk about|meet|behold|enjoy|get ready|"
+    r"say hello|here[’']s|here is|picture this|brace yourself)\b|"
+    # "Must", "have to" and "need to" with a subject of their own report a rule or a requirement
+    # ("Visitors must register", "the government's need to borrow"); addressed to the reader or said
+    # of "we" they advise.
+    r"\b(should|ought to|(?:you|we) (?:must|need to|have to)|it[’']s time to|it is time to)\b",
     re.IGNORECASE,
 )
-# "I", "we", "you" outside quotation marks: the reporter or columnist speaking.
+# "I", "we", "you" outside quotation marks: the reporter or columnist speaking. An "I" inside an
+# abbreviation or a label ("F.B.I.", "I-70", "Sanders (I-Vt.)", "World War I") is no one speaking, nor
+# is the "Me Too" movement; "mine" is left out (a coal mine).
 _PERSONAL = re.compile(
-    r"(?<!War )(?<!Type )(?<!Class )(?<!Phase )\b(I|I'm|I've|I'd|[Mm]e|[Mm]y|[Mm]ine|[Ww]e|[Ww]e're|[Ww]e've|"
-    r"[Oo]ur|[Oo]urs|us|[Yy]ou|[Yy]our|"
+    r"(?<!War )(?<!Type )(?<!Class )(?<!Phase )(?<![.-])\b(I(?![.-]\w)|I'm|I've|I'd|[Mm]e(?! [Tt]oo)|[Mm]y|"
+    r"[Ww]e|[Ww]e're|[Ww]e've|[Oo]ur|[Oo]urs|us|[Yy]ou|[Yy]our|"
     r"[Yy]ou're|[Yy]ours)\b"
 )
 # Degree words that judge when written in lower case ("great little scenes", "the best of them"); a
 # capital makes them part of a name ("Great Lakes").
-_RANKING = re.compile(r"\b(great|greatest|best|worst|finest)\b(?!-)")
+# A superlative before a participle describes ("among the worst affected", "the best known").
+_RANKING = re.compile(r"\b(great|greatest|best|worst|finest)\b(?!-)(?!\s+(?:known|\w+ed)\b)")
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]?")
 # A quotation long enough to be someone's statement (four words or more), or a closing mark with no
 # opening one (the end of a quotation a previous sentence began).
@@ -69,7 +89,17 @@ _NOT_REPORT_TEXT = re.compile(
     r"read more|click here|sign up\b|subscribe\b|follow (?:us|him|her|them) on|newsletter|"
     r"all rights reserved|\bcopyright\b|share this|this (?:story|article) (?:has been|was) updated|"
     r"^\W*advertisement|^\W*by [A-Z][a-z]+(?: [A-Z]\.)? [A-Z][a-z]+\W*$|\(associated press\)|"
-    r"^\W*(?:related|more|watch|see also|listen)\s*:|\bjavascript\b|cookies?\b|your browser",
+    r"^\W*(?:related|more|watch|see also|listen)\s*:|\bjavascript\b|cookies?\b|your browser|"
+    # Where people stand in a photo ("Actress America Ferrera, center, listens …"), teasers.
+    r",\s*(?:left|right|center|centre|second from (?:left|right)|top|bottom|in red|foreground)\s*,|"
+    r"after the jump|"
+    # The site speaking about itself: its pages, archives, forums and feeds ("Free archives of stories
+    # are maintained on our site", "Join the conversation on Twitter", "take your questions").
+    r"\bfollow us\b|\bour (?:site|website|page|archives?|newsletter|podcast|app)\b|"
+    r"\bthis (?:dedicated )?page\b|"
+    r"join the conversation|take your questions|share (?:your )?ideas for stories|"
+    r"^\W*(?:close|commentary|opinion|editorial|updated)\b(?-i:\s+[A-Z])|"
+    r"^\W*by [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]*\.?)* [A-Z][\w'’-]+ and [A-Z][\w.'’-]+ [A-Z][\w'’-]+",
     re.IGNORECASE,
 )
 
@@ -97,8 +127,13 @@ def is_report_text(text: str) -> bool:
     return not shouting and not _NOT_REPORT_TEXT.search(text)
 
 
+# A transcript's speaker label ("OPAL LEE: I kept telling …", "Q: …") or a post's author
+# ("@DurrtyNathaniel: My iPhone …") names whose words follow.
+_SPEAKER_LABEL = re.compile(r"^\W*(?:[A-Z][A-Z.'’ -]{0,40}|@\w+):\s")
+
+
 def speaker_named(text: str) -> bool:
-    return bool(_SPEAKER.search(text))
+    return bool(_SPEAKER.search(text) or _SPEAKER_LABEL.search(text))
 
 
 def own_voice(text: str) -> str | None:
@@ -117,4 +152,50 @@ def own_voice(text: str) -> str | None:
         return "speculation"
     if _ADVICE.search(outside):
         return "advice"
+    # A question asks, an exclamation exclaims: the writer speaking to the reader, not a report.
+    ending = outside.rstrip(" \t)’'")[-1:]
+    if ending == "?":
+        return "question"
+    if ending == "!":
+        return "exclamation"
     return None
+
+
+# The voices that are a report's own writer speaking outside quotation marks. A sentence in one of them
+# may be printed as what the report wrote, quoted whole with the report's outlet named ("Pacific Signal
+# wrote: "The numbers are staggering.""): the speaker is then the report, which is what it is. A
+# quotation with no speaker is someone else's words and a question states nothing: neither is printed.
+_WRITERS_VOICE = frozenset({"judgement", "speculation", "advice", "first or second person", "exclamation"})
+_ANY_QUOTE = re.compile(r"[\"“”]")
+
+
+def attributable(text: str) -> bool:
+    """Whether ``text`` speaks in its report's own voice (see ``own_voice``) and can be quoted whole as
+    what the report wrote: no quotation mark inside it, so the quotation is the report's words exactly."""
+    asks = _QUOTED.sub(" ", text).rstrip(" \t)’'").endswith("?")
+    return own_voice(text) in _WRITERS_VOICE and not asks and not _ANY_QUOTE.search(text)
+
+
+def written_by(
+    texts: Sequence[str | None], outlets: Sequence[str], follows: Sequence[bool]
+) -> list[str | None]:
+    """A paragraph's sentences with those to quote (not None) quoted as what their report's outlet
+    wrote: the brief names the speaker and keeps the words. ``follows[k]``: sentence k comes right after
+    sentence k - 1 in the same report. Sentences to quote that so follow each other make one quotation
+    over sentences ('Pacific Signal wrote: "The numbers are staggering.', 'No one saw it coming."'), as
+    a report quotes a speaker; the others stay None."""
+    out: list[str | None] = []
+    for k, text in enumerate(texts):
+        if text is None:
+            out.append(None)
+            continue
+        opens = not k or texts[k - 1] is None or not follows[k]
+        closes = k + 1 == len(texts) or texts[k + 1] is None or not follows[k + 1]
+        out.append((f'{outlets[k]} wrote: "' if opens else "") + text.strip() + ('"' if closes else ""))
+    return out
+
+
+def hands_over(text: str) -> bool:
+    """Whether ``text`` hands over to a speaker's words that follow it ("In a statement, the family
+    said:"): the next sentence is theirs, even without quotation marks."""
+    return text.rstrip().endswith(":") and (speaker_named(text) or "statement" in text.lower())
