@@ -142,3 +142,20 @@ def test_a_superlative_that_describes_is_no_judgement() -> None:
         )
     )
     assert brief.unattributed_voice == ["It was the best film of the festival."]
+
+
+def test_a_photo_caption_dated_in_full_is_a_junk_line() -> None:
+    caption = "The premier raises his hand in parliament, in Rome, Friday, Oct. 14, 2011."
+    brief = measure_brief(
+        _export(
+            event_title={"text": "Premier survives confidence vote", "citations": []},
+            headline={"text": caption, "citations": []},
+            article=[[_s("The premier survived a confidence vote on Friday, 14 October.")]],
+        )
+    )
+    assert brief.junk_lines == [caption]
+
+
+def test_an_empty_headline_is_a_hard_defect() -> None:
+    brief = measure_brief(_export(headline={"text": "", "citations": []}))
+    assert brief.empty_headline and brief.hard_defects == 1

@@ -57,6 +57,11 @@ def test_a_photo_position_and_a_teaser_are_not_report_text() -> None:
     assert not is_report_text("Actress America Ferrera, center, listens to questions at a press conference.")
     assert not is_report_text("Details on her plans for the show after the jump.")
     assert is_report_text("The actress answered questions at a press conference in Cannes on Friday.")
+    # a news photo's caption dates the picture in full; report prose names the day
+    assert not is_report_text(
+        "The premier raises his hand in the lower chamber of parliament, in Rome, Friday, Oct. 14, 2011."
+    )
+    assert is_report_text("Parliament voted on Friday, 14 October, to approve the budget.")
 
 
 def test_only_the_reports_own_voice_outside_quotation_marks_is_quoted_as_the_report() -> None:

@@ -9,7 +9,7 @@ Hard defects (each should be 0):
 
 * *verbatim repeats*: a sentence whose text (case and spacing aside) the brief has already printed,
   the title and headline included;
-* *empty titles*, and *title equal to headline*;
+* *empty titles*, *empty headlines*, and *title equal to headline*;
 * *junk lines*: a title, headline or sentence that is a photo caption, a credit, a byline or navigation
   ("Image copyright …", "(courtesy: …)", "Read more", "Sign up for …");
 * *capital/population insights*: background bullets that explain nothing about the story;
@@ -60,7 +60,9 @@ _JUNK = re.compile(
     r"subscribe\b|follow us\b|newsletter|all rights reserved|\bcopyright\b|"
     r"(?-i:^By [A-Z][a-z]+ [A-Z][a-z]+(?:,|\W*$))|^\s*published\b|\bin this [^.]{0,40}\bphoto|"
     r"share this|this story has been updated|^\s*advertisement|\(associated press\)\s*$|"
-    r"^\s*(related|more|watch|see also)\s*:",
+    r"^\s*(related|more|watch|see also)\s*:|"
+    # a photo's caption: weekday, month, day and year ("listen to arguments, Sunday, Nov. 11, 2018, at …")
+    r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday),\s+[a-z]{3,9}\.?\s+\d{1,2},\s+\d{4}",
     re.IGNORECASE,
 )
 _ATTRIBUTION = re.compile(
@@ -238,6 +240,7 @@ class BriefFigures:
     insights: int = 0
     verbatim_repeats: list[str] = field(default_factory=list)
     empty_title: bool = False
+    empty_headline: bool = False
     title_is_headline: bool = False
     junk_lines: list[str] = field(default_factory=list)
     background_insights: list[str] = field(default_factory=list)
@@ -257,6 +260,7 @@ class BriefFigures:
         return (
             len(self.verbatim_repeats)
             + int(self.empty_title)
+            + int(self.empty_headline)
             + int(self.title_is_headline)
             + len(self.junk_lines)
             + len(self.background_insights)
@@ -283,6 +287,7 @@ def measure_brief(export: dict[str, Any]) -> BriefFigures:
     figures.insights = len(insights)
     figures.stakeholder_paragraphs = len(paragraphs)
     figures.empty_title = not title
+    figures.empty_headline = not headline
     figures.title_is_headline = bool(title) and _normal(title) == _normal(headline)
     figures.junk_lines = [line for line in (title, headline, *article) if line and is_junk(line)]
     figures.background_insights = [b for b in insights if _BACKGROUND_BULLET.search(b)]
@@ -348,6 +353,7 @@ class EditorialFigures:
     hard_defects: int
     verbatim_repeats: int
     empty_titles: int
+    empty_headlines: int
     title_equals_headline: int
     junk_lines: int
     background_insights: int
@@ -377,6 +383,7 @@ def summarise_figures(briefs: Sequence[BriefFigures]) -> EditorialFigures:
         hard_defects=sum(b.hard_defects for b in briefs),
         verbatim_repeats=sum(len(b.verbatim_repeats) for b in briefs),
         empty_titles=sum(b.empty_title for b in briefs),
+        empty_headlines=sum(b.empty_headline for b in briefs),
         title_equals_headline=sum(b.title_is_headline for b in briefs),
         junk_lines=sum(len(b.junk_lines) for b in briefs),
         background_insights=sum(len(b.background_insights) for b in briefs),

@@ -93,6 +93,10 @@ _NOT_REPORT_TEXT = re.compile(
     # Where people stand in a photo ("Actress America Ferrera, center, listens …"), teasers.
     r",\s*(?:left|right|center|centre|second from (?:left|right)|top|bottom|in red|foreground)\s*,|"
     r"after the jump|"
+    # A news photo's caption dates the picture in full ("…, in Rome, Friday, Oct. 14, 2011."); report
+    # prose names the day alone.
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day,\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"[a-z]*\.?\s+\d{1,2},\s+(?:19|20)\d\d\b|"
     # The site speaking about itself: its pages, archives, forums and feeds ("Free archives of stories
     # are maintained on our site", "Join the conversation on Twitter", "take your questions").
     r"\bfollow us\b|\bour (?:site|website|page|archives?|newsletter|podcast|app)\b|"
