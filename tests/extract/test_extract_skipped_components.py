@@ -61,7 +61,10 @@ def test_quotes_and_speakers_equal_those_found_on_the_full_parse(nlp: Any) -> No
     skipped = [name for name in SKIPPED_IN_EXTRACTION if name in nlp.pipe_names]
     attributes = SkippedAttributes(nlp, skipped)
     full_quotes = [list(find_quotes(doc)) for doc in nlp.pipe(texts())]
-    reduced_quotes = [list(find_quotes(doc, attributes)) for doc in nlp.pipe(texts(), disable=skipped)]
+    reduced_quotes = [
+        list(find_quotes(doc, attributes, text))
+        for doc, text in zip(nlp.pipe(texts(), disable=skipped), texts(), strict=True)
+    ]
     assert reduced_quotes == full_quotes
     speakers = {q.text: q.speaker for q in full_quotes[0]}
     assert speakers["We will not stand by while our people are attacked"] == "Mohammed Shia al-Sudani"

@@ -125,9 +125,11 @@ class Extractor:
         sentence_at: dict[
             tuple[int, int], tuple[ReportSentence, int]
         ] = {}  # (doc no, sent start) -> (s, char)
-        for doc_no, (_, doc) in enumerate(docs):
+        for doc_no, (part, doc) in enumerate(docs):
             for sent in doc.sents:
-                raw = sent.text
+                # The segment's own text, sliced: equal to sent.text, which joins the sentence's tokens
+                # again (that join, here and in quote finding, was ~5 % of extraction).
+                raw = part.text[sent.start_char : sent.end_char]
                 text = raw.strip()
                 if not text:
                     continue
@@ -172,8 +174,8 @@ class Extractor:
             for (record, sentence_start, ent), entity_id in zip(spans, links, strict=True)
         )
         quotes: list[Quote] = []
-        for doc_no, (_, doc) in enumerate(docs):
-            for quote in find_quotes(doc, attributes):
+        for doc_no, (part, doc) in enumerate(docs):
+            for quote in find_quotes(doc, attributes, part.text):
                 span = doc.char_span(quote.start, quote.start + 1, alignment_mode="expand")
                 found = sentence_at.get((doc_no, span.sent.start)) if span is not None else None
                 if found is not None:

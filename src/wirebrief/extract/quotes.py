@@ -56,7 +56,8 @@ def _speaker_from_token(
     words = [t for t in token.subtree if not (quote_start <= t.idx < quote_end) and not t.is_punct]
     if not words:
         return None
-    text = doc.text[words[0].idx : words[-1].idx + len(words[-1].text)]
+    # The words from the first to the last as written (a span's text: doc.text would join every token).
+    text = doc[words[0].i : words[-1].i + 1].text
     return text if len(text.split()) <= 12 else None
 
 
@@ -82,9 +83,13 @@ def find_speaker(
     return None
 
 
-def find_quotes(doc: Any, attributes: TokenAttributes = parsed_attributes) -> Iterator[QuoteSpan]:
-    """Quoted passages of a spaCy Doc with their speakers; scare quotes (short, no speaker) are left out."""
-    for match in _QUOTE_PAIRS.finditer(doc.text):
+def find_quotes(
+    doc: Any, attributes: TokenAttributes = parsed_attributes, source: str | None = None
+) -> Iterator[QuoteSpan]:
+    """Quoted passages of a spaCy Doc with their speakers; scare quotes (short, no speaker) are left out.
+
+    ``source``: the text the doc was made from (equal to ``doc.text``, which joins every token again)."""
+    for match in _QUOTE_PAIRS.finditer(doc.text if source is None else source):
         group = next(g for g in (1, 2, 3) if match.group(g) is not None)
         start, end = match.start(group), match.end(group)
         text = match.group(group).strip().rstrip(",").strip()
