@@ -33,7 +33,8 @@ _PIPELINES: dict[str, Any] = {}
 _LOCK = threading.Lock()
 # Components the extract stage runs without: they only set pos_, lemma_ and morph (and relabel
 # whitespace), which no later component reads and only quote finding uses; together they cost about a
-# quarter of the parse (12 + 9 of 89 ms per 500-word article with en_core_web_sm).
+# sixth of the parse (11.6 + 1.3 of 77 CPU ms per 500-word article with en_core_web_sm, measured with
+# bench/extract.py --components).
 SKIPPED_IN_EXTRACTION = ("attribute_ruler", "lemmatizer")
 
 
@@ -118,7 +119,10 @@ class SkippedAttributes:
     (what their rules read): ``attribute_ruler``'s one-token rules and the rule lemmatizer then give what
     the full pipeline gives. Its few two-token rules set only the lemmas of colloquial pairs ("gon na",
     "let 's") and the part of speech of "is" after an expletive "there". Answers are cached by (text, tag,
-    label), so a word costs one tiny doc per process however often it occurs.
+    label), so a word costs one tiny doc per process however often it occurs. (spaCy's rule lemmatizer
+    caches by word and part of speech itself, so in the full pipeline too the lemma of an inflected form
+    the tagger calls a base form depends on the process's past: "said" as VBP is "said" until "said" has
+    been lemmatized as a past tense, "say" after.)
     """
 
     _MAX_CACHED = 100_000

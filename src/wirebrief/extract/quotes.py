@@ -6,7 +6,7 @@ which the small pipeline does not do, and a wrong name is worse than none.
 
 The part of speech, lemma and (post-ruler) dependency label of a token come through a
 :data:`TokenAttributes` callable: a doc from the full pipeline has them itself (:func:`parsed_attributes`);
-the extractor parses without ``attribute_ruler`` and ``lemmatizer`` (a quarter of the parse time, and
+the extractor parses without ``attribute_ruler`` and ``lemmatizer`` (a sixth of the parse time, and
 this module is their only reader there) and passes :class:`wirebrief.extract.nlp.SkippedAttributes`, which
 computes them from the token's text, tag and label with those same components.
 """
