@@ -79,6 +79,7 @@ CLASSIFIER_KEY = "classifier"  # the settings and program the stored per-article
 # Articles per extraction task, and stories per group (what is held in memory at once).
 EXTRACT_CHUNK = 16
 STORY_GROUP = 128
+CATEGORIES_CHUNK = 256  # articles' classifications saved per transaction
 # Fewest articles to extract, and stories to write, for which a local process pool is started (each worker
 # loads spaCy once, a few seconds; below these counts one process is done sooner).
 POOL_MIN_ARTICLES = 200
@@ -415,8 +416,8 @@ class Pipeline:
             self.store.save_entities(result.entities)
             for entity in result.entities:
                 self._linked.setdefault(entity.id, entity)
+            self.store.save_extractions(result.extractions)  # one transaction per chunk, as it comes
             for extraction in result.extractions:
-                self.store.save_extraction(extraction)
                 extractions[extraction.article_id] = extraction
             done += len(result.extractions)
             progress("extract", done, len(missing))
@@ -435,12 +436,16 @@ class Pipeline:
             self.store.save_pipeline_state({CLASSIFIER_KEY: classifier_key})
         stored = self.store.categories_of([a.id for a in articles if a.id not in revised])
         categories: dict[str, tuple[CategoryScore, ...]] = {}
+        unsaved: dict[str, tuple[CategoryScore, ...]] = {}
         for article in articles:
             found = stored.get(article.id)
             if found is None:
-                found = self.classifier.classify(article.title, article.text)
-                self.store.save_categories(article.id, found)
+                found = unsaved[article.id] = self.classifier.classify(article.title, article.text)
+                if len(unsaved) >= CATEGORIES_CHUNK:  # saved in chunks, one transaction each, as they come
+                    self.store.save_categories_of(unsaved)
+                    unsaved = {}
             categories[article.id] = found
+        self.store.save_categories_of(unsaved)
         return categories
 
     def _entities(self, extractions: Iterable[Extraction]) -> dict[str, Entity]:

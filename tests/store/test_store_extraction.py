@@ -81,3 +81,39 @@ def test_categories_belong_to_an_article_or_a_story(store: Store, make) -> None:
     assert store.categories("a1") == (CategoryScore("sport", "Sport", 1.0),)
     assert store.save_categories("a1", ()) is True
     assert store.categories("a1") == ()
+
+
+def test_many_extractions_are_saved_at_once_like_one_by_one(store: Store, make) -> None:
+    articles = [make.article(f"a{n}") for n in range(1, 4)]
+    for article in articles:
+        store.upsert_article(article)
+    first, second, third = (make.extraction(article) for article in articles)
+    assert store.save_extractions([]) == 0
+    assert store.save_extraction(first) is True
+    shorter = Extraction("a1", first.sentences[:1], first.mentions[:1])
+    # a1 changes, a2 and a3 are new; the repeated a3 counts once and its last extraction wins
+    empty_third = Extraction("a3", (), ())
+    assert store.save_extractions([shorter, second, third, empty_third]) == 3
+    assert store.extractions(["a1", "a2", "a3"]) == {"a1": shorter, "a2": second, "a3": empty_third}
+    assert store.save_extractions([shorter, second]) == 0
+    assert store.sentences([s.id for s in first.sentences]) == {shorter.sentences[0].id: shorter.sentences[0]}
+
+
+def test_many_extractions_naming_an_unstored_article_store_none_of_them(store: Store, make) -> None:
+    stored = make.article("a1")
+    store.upsert_article(stored)
+    with pytest.raises(StorageError, match="names article a2 that is not stored"):
+        store.save_extractions([make.extraction(stored), make.extraction(make.article("a2"))])
+    assert store.extraction("a1") is None
+
+
+def test_many_owners_categories_are_saved_at_once_like_one_by_one(store: Store, make) -> None:
+    scores = make.categories()
+    assert store.save_categories("a1", scores) is True
+    sport = (CategoryScore("sport", "Sport", 1.0),)
+    # a1 changes, a2 is new, a3 stays without any (nothing to write), s1 is new
+    assert store.save_categories_of({"a1": sport, "a2": scores, "a3": (), "s1": scores[:1]}) == 3
+    assert store.categories_of(["a1", "a2", "a3", "s1"]) == {"a1": sport, "a2": scores, "s1": scores[:1]}
+    assert store.save_categories_of({"a1": sport, "a2": scores}) == 0
+    assert store.save_categories_of({"a2": ()}) == 1
+    assert store.categories("a2") == ()

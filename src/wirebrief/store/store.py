@@ -929,56 +929,79 @@ class Store:
 
     def save_extraction(self, extraction: Extraction) -> bool:
         """Store what extraction found in an article, replacing an earlier extraction; True if written."""
+        return self.save_extractions([extraction]) == 1
+
+    def save_extractions(self, extractions: Iterable[Extraction]) -> int:
+        """Store many extractions in one transaction, each replacing an earlier one of its article (the
+        last of repeated articles wins); the number written (those equal to the stored one are not).
+
+        Equal to :meth:`save_extraction` for each, in a few statements per table instead of a transaction
+        and seven statements per article.
+        """
+        latest = {e.article_id: e for e in extractions}
+        if not latest:
+            return 0
         with self._writing() as connection:
-            if self._select_extraction(connection, extraction.article_id) == extraction:
-                return False
-            article_id = extraction.article_id
-            self._require_articles(connection, {article_id: "an extraction"})
-            for table in (t.report_sentences, t.mentions, t.quotes, t.extractions):
-                connection.execute(delete(table).where(table.c.article_id == article_id))
-            connection.execute(
-                insert(t.extractions).values(article_id=article_id, sentence_count=len(extraction.sentences))
-            )
-            if extraction.sentences:
-                connection.execute(
-                    insert(t.report_sentences),
-                    [
-                        {"id": s.id, "article_id": s.article_id, "position": s.index, "text": s.text}
-                        for s in extraction.sentences
-                    ],
+            self._require_articles(connection, dict.fromkeys(latest, "an extraction"))
+            ids = list(latest)
+            stored: set[str] = set()
+            for chunk in _chunks(ids):
+                stored.update(
+                    connection.execute(
+                        select(t.extractions.c.article_id).where(t.extractions.c.article_id.in_(chunk))
+                    ).scalars()
                 )
-            if extraction.mentions:
-                connection.execute(
-                    insert(t.mentions),
-                    [
-                        {
-                            "article_id": article_id,
-                            "position": position,
-                            "sentence_id": m.sentence_id,
-                            "text": m.text,
-                            "label": m.label,
-                            "start_char": m.start,
-                            "end_char": m.end,
-                            "entity_id": m.entity_id,
-                        }
-                        for position, m in enumerate(extraction.mentions)
-                    ],
-                )
-            if extraction.quotes:
-                connection.execute(
-                    insert(t.quotes),
-                    [
-                        {
-                            "article_id": article_id,
-                            "position": position,
-                            "sentence_id": q.sentence_id,
-                            "speaker": q.speaker,
-                            "text": q.text,
-                        }
-                        for position, q in enumerate(extraction.quotes)
-                    ],
-                )
-            return True
+            # Only a revised article has one stored already: compared one by one (rare).
+            changed = [
+                e
+                for e in latest.values()
+                if e.article_id not in stored or self._select_extraction(connection, e.article_id) != e
+            ]
+            if not changed:
+                return 0
+            for chunk in _chunks([e.article_id for e in changed]):  # rows of any earlier one
+                for table in (t.report_sentences, t.mentions, t.quotes, t.extractions):
+                    connection.execute(delete(table).where(table.c.article_id.in_(chunk)))
+            markers = [{"article_id": e.article_id, "sentence_count": len(e.sentences)} for e in changed]
+            sentences = [
+                {"id": s.id, "article_id": s.article_id, "position": s.index, "text": s.text}
+                for e in changed
+                for s in e.sentences
+            ]
+            mentions = [
+                {
+                    "article_id": e.article_id,
+                    "position": position,
+                    "sentence_id": m.sentence_id,
+                    "text": m.text,
+                    "label": m.label,
+                    "start_char": m.start,
+                    "end_char": m.end,
+                    "entity_id": m.entity_id,
+                }
+                for e in changed
+                for position, m in enumerate(e.mentions)
+            ]
+            quotes = [
+                {
+                    "article_id": e.article_id,
+                    "position": position,
+                    "sentence_id": q.sentence_id,
+                    "speaker": q.speaker,
+                    "text": q.text,
+                }
+                for e in changed
+                for position, q in enumerate(e.quotes)
+            ]
+            for table, rows in (
+                (t.extractions, markers),
+                (t.report_sentences, sentences),
+                (t.mentions, mentions),
+                (t.quotes, quotes),
+            ):
+                if rows:
+                    connection.execute(insert(table), rows)
+            return len(changed)
 
     def _select_extraction(self, connection: Connection, article_id: str) -> Extraction | None:
         marker = connection.execute(
@@ -1092,27 +1115,46 @@ class Store:
 
     def save_categories(self, owner_id: str, scores: Sequence[CategoryScore]) -> bool:
         """Replace the category scores of an article or story; True if anything changed."""
+        return self.save_categories_of({owner_id: scores}) == 1
+
+    def save_categories_of(self, scores_by_owner: Mapping[str, Sequence[CategoryScore]]) -> int:
+        """Replace the category scores of many articles or stories in one transaction; the number of
+        owners whose scores changed. Equal to :meth:`save_categories` for each."""
+        if not scores_by_owner:
+            return 0
+        table = t.categories
         with self._writing() as connection:
-            if self._select_categories(connection, owner_id) == tuple(scores):
-                return False
-            connection.execute(delete(t.categories).where(t.categories.c.owner_id == owner_id))
-            if scores:
-                connection.execute(
-                    insert(t.categories),
-                    [
-                        {
-                            "owner_id": owner_id,
-                            "position": position,
-                            "slug": score.slug,
-                            "label": score.label,
-                            "score": score.score,
-                            "iptc": codec.to_json_list(score.iptc),
-                            "evidence": list(score.evidence),
-                        }
-                        for position, score in enumerate(scores)
-                    ],
+            having: set[str] = set()
+            for chunk in _chunks(list(scores_by_owner)):
+                having.update(
+                    connection.execute(
+                        select(table.c.owner_id).distinct().where(table.c.owner_id.in_(chunk))
+                    ).scalars()
                 )
-            return True
+            # Owners with scores stored already (a story's, a revised article's) are compared one by one.
+            changed = {
+                owner: tuple(scores)
+                for owner, scores in scores_by_owner.items()
+                if (self._select_categories(connection, owner) if owner in having else ()) != tuple(scores)
+            }
+            for chunk in _chunks([owner for owner in changed if owner in having]):
+                connection.execute(delete(table).where(table.c.owner_id.in_(chunk)))
+            rows = [
+                {
+                    "owner_id": owner,
+                    "position": position,
+                    "slug": score.slug,
+                    "label": score.label,
+                    "score": score.score,
+                    "iptc": codec.to_json_list(score.iptc),
+                    "evidence": list(score.evidence),
+                }
+                for owner, scores in changed.items()
+                for position, score in enumerate(scores)
+            ]
+            if rows:
+                connection.execute(insert(table), rows)
+            return len(changed)
 
     def _select_categories(self, connection: Connection, owner_id: str) -> tuple[CategoryScore, ...]:
         rows = connection.execute(
