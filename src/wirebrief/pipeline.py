@@ -29,7 +29,6 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -234,6 +233,7 @@ class _Placed:
 
     touched: list[Story]
     articles: dict[str, Article]
+    stories: int  # current stories in the store after this run
 
 
 class Pipeline:
@@ -310,44 +310,54 @@ class Pipeline:
 
         return make_embedder(self.settings)
 
-    def _place(self, counts: Mapping[str, int], pending: list[str], *, everything: bool = False) -> _Placed:
-        """Assign the articles stored since the last run to stories (one ordered step, in this process),
+    def _place(
+        self,
+        meta: Mapping[str, Any],
+        changes: Sequence[tuple[int, str, str]] | None,
+        pending: list[str],
+        *,
+        everything: bool = False,
+    ) -> _Placed:
+        """Assign the articles stored since the last run (``changes``: the article log after the one the
+        saved state has seen, None without a saved state) to stories (one ordered step, in this process),
         save the stories they change and the clusterer's state; everything again where needed (or asked:
         then every story is returned as touched)."""
-        settings = self.settings
+        settings, store = self.settings, self.store
         cluster_key = _settings_fingerprint(settings, _CLUSTER_SETTINGS)
-        saved = self.store.pipeline_state([CLUSTER_STATE, CLUSTER_META])
-        meta: dict[str, Any] = json.loads(saved[CLUSTER_META]) if CLUSTER_META in saved else {}
         new: list[Article] | None = None
         if (
             not everything
-            and CLUSTER_STATE in saved
+            and changes is not None
             and meta.get("settings") == cluster_key
-            and meta.get("revisions") == counts["revisions"]
+            and all(change == "stored" for _, _, change in changes)
         ):
+            if not changes:
+                # Nothing new to place: the saved state is not even read back (nor its modules imported).
+                return _Placed(touched=self._stories_named(pending), articles={}, stories=meta["stories"])
             last = tuple(meta["last"]) if meta.get("last") else None
-            since = datetime.fromisoformat(last[0]) if last else None
-            new = [a for a in self.store.articles_since(since) if last is None or _key_of(a) > last]
-            if meta["articles"] + len(new) != counts["articles"]:
+            new = store.articles([article_id for _, article_id, _ in changes])
+            if last is not None and any(_key_of(a) <= last for a in new):
                 log.info("an article older than the newest placed was stored: clustering everything again")
                 new = None
-        if new is not None and not new:
-            # Nothing new to place: the saved state is not even read back (nor its modules imported).
-            return _Placed(touched=self._stories_named(pending), articles={})
+        saved_state = store.pipeline_state([CLUSTER_STATE]).get(CLUSTER_STATE) if new is not None else None
         from wirebrief.cluster import StoryClusterer
         from wirebrief.cluster.state import load_clusterer
 
         embedder = self._embedder()
         retired: list[Story] = []
-        if new is not None:
-            clusterer = load_clusterer(saved[CLUSTER_STATE], embedder=embedder, on_retire=retired.append)
+        if new is not None and saved_state is not None:
+            clusterer = load_clusterer(saved_state, embedder=embedder, on_retire=retired.append)
             everything = False
             ordered = sorted(new, key=lambda a: (a.published, a.id))
+            seen = changes[-1][0] if changes else 0
         else:
             clusterer = StoryClusterer(settings, embedder=embedder, on_retire=retired.append)
             everything = True
-            ordered = sorted(self.store.articles(), key=lambda a: (a.published, a.id))
-            meta = {"articles": 0, "last": None}
+            # The log's end is read first: an article stored in between is read now and logged after it,
+            # and placing it again next time finds it placed already.
+            seen = store.article_log_end()
+            ordered = sorted(store.articles(), key=lambda a: (a.published, a.id))
+            meta = {"last": None}
         from wirebrief.cluster.dense import dense_text
         from wirebrief.cluster.state import dump_clusterer
 
@@ -363,14 +373,15 @@ class Pipeline:
         else:
             # A story retired in this run was saved when it last changed; a new article joins an open one.
             touched = [s for s in open_stories if s.id in touched_ids]
-        self.store.save_stories(touched)
+        changed = store.save_stories(touched)
+        stories = store.counts()["stories"] if everything else meta["stories"] + changed.active_change
         pending_ids = sorted({s.id for s in touched} | set(pending))
         last_article = ordered[-1] if ordered else None
         new_meta = {
             "settings": cluster_key,
-            "revisions": counts["revisions"],
-            "articles": meta["articles"] + len(ordered),
+            "log": seen,
             "last": list(_key_of(last_article)) if last_article else meta.get("last"),
+            "stories": stories,
         }
         # The state and the stories still to brief are saved together: a run stopped after this point
         # briefs them next time.
@@ -384,7 +395,9 @@ class Pipeline:
         if not everything and pending:
             known = {s.id for s in touched}
             touched += [s for s in self._stories_named(pending, clusterer) if s.id not in known]
-        return _Placed(touched=touched, articles={a.id: a for a in ordered} if everything else {})
+        return _Placed(
+            touched=touched, articles={a.id: a for a in ordered} if everything else {}, stories=stories
+        )
 
     def _stories_named(self, ids: Sequence[str], clusterer: StoryClusterer | None = None) -> list[Story]:
         """The stories ``ids`` as the clusterer holds them, else as stored."""
@@ -508,21 +521,25 @@ class Pipeline:
     def _brief_stories(self, summary: RunSummary, progress: ProgressCallback) -> None:
         settings, store = self.settings, self.store
         summary.export_dir = settings.resolved_export_dir
-        counts = store.counts()
-        saved = store.pipeline_state([PENDING, BRIEFED, CLUSTER_META])
+        saved = store.pipeline_state([PENDING, BRIEFED, CLUSTER_META, BRIEF_FINGERPRINT])
         pending: list[str] = json.loads(saved[PENDING]) if PENDING in saved else []
         briefed: set[str] = set(json.loads(saved[BRIEFED])) if BRIEFED in saved else set()
-        meta = json.loads(saved[CLUSTER_META]) if CLUSTER_META in saved else {}
+        meta: dict[str, Any] = json.loads(saved[CLUSTER_META]) if CLUSTER_META in saved else {}
+        # What was stored since the saved state, from the article log (read from the entry it saw on, not
+        # counted over the archive); without a saved state everything is clustered again.
+        changes = store.article_log_since(meta["log"]) if "log" in meta else None
         # Articles revised since the state was saved (a separate `ingest`) are not in this run's summary.
         revised = set(summary.ingest.revised_ids)
-        if meta.get("revisions", counts["revisions"]) != counts["revisions"]:
+        if changes is None:
             revised |= store.revised_article_ids()
+        else:
+            revised.update(article_id for _, article_id, change in changes if change == "revised")
 
         fingerprint = _settings_fingerprint(settings)
-        saved_fingerprint = store.pipeline_state([BRIEF_FINGERPRINT]).get(BRIEF_FINGERPRINT)
         # Other settings, program or reference records may change any brief: every story is looked at
         # again, as a run from scratch would (the briefs whose content is unchanged keep their version).
-        placed = self._place(counts, pending, everything=saved_fingerprint != fingerprint.encode())
+        everything = saved.get(BRIEF_FINGERPRINT) != fingerprint.encode()
+        placed = self._place(meta, changes, pending, everything=everything)
         articles = placed.articles
         missing_ids = [a for s in placed.touched for a in s.article_ids if a not in articles]
         if missing_ids:
@@ -530,7 +547,7 @@ class Pipeline:
         candidates = _stories_to_brief(placed.touched, articles, settings.min_independent_reports)
         touched_ids = {s.id for s in placed.touched}
         briefed = (briefed - touched_ids) | {s.id for s in candidates}
-        summary.stories = store.counts()["stories"] if placed.touched else counts["stories"]
+        summary.stories = placed.stories
         summary.stories_briefed = len(briefed)
         summary.briefs_unchanged += len(briefed) - len(candidates)
 
@@ -546,13 +563,16 @@ class Pipeline:
             group = to_write[start : start + STORY_GROUP]
             written = self._write_group(group, articles, revised, summary, progress, start, len(to_write))
             store.save_pipeline_state({INPUTS_PREFIX + s: keys[s] for s in written})
-        store.save_pipeline_state(
-            {
-                PENDING: b"[]",
-                BRIEFED: json.dumps(sorted(briefed)).encode(),
-                BRIEF_FINGERPRINT: fingerprint.encode(),
-            }
-        )
+        finished = {
+            PENDING: b"[]",
+            BRIEFED: json.dumps(sorted(briefed)).encode(),
+            BRIEF_FINGERPRINT: fingerprint.encode(),
+        }
+        if not placed.touched:
+            # Nothing was placed (so the pending list was not rewritten): a run that changed nothing writes
+            # nothing (no write lock taken, no state rewritten).
+            finished = {name: value for name, value in finished.items() if saved.get(name) != value}
+        store.save_pipeline_state(finished)
         summary.provider_errors = [str(e) for e in self.enricher.errors] if to_write else []
 
     def _write_group(
