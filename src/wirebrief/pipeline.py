@@ -71,7 +71,11 @@ ProgressCallback = Callable[[str, int, int], None]  # stage, done, total
 CLUSTER_STATE = "clusterer"
 CLUSTER_META = "clusterer-meta"
 PENDING = "pending-stories"  # stories placed but not yet briefed (a run stopped in between)
-BRIEFED = "briefed-stories"  # stories with enough independent reports, as of the last run
+# How many stories have enough independent reports, as of the last run, and per story whether it has
+# (b"1"/b"0"): a run reads and writes these for the stories it touched only.
+BRIEFED_COUNT = "briefed-count"
+BRIEFED_PREFIX = "briefed:"
+BRIEFED = "briefed-stories"  # what earlier versions kept instead: one list of them all (converted once)
 INPUTS_PREFIX = "brief-inputs:"
 BRIEF_FINGERPRINT = "brief-fingerprint"  # the settings, program and reference records of the last run
 CLASSIFIER_KEY = "classifier"  # the settings and program the stored per-article categories come from
@@ -521,9 +525,8 @@ class Pipeline:
     def _brief_stories(self, summary: RunSummary, progress: ProgressCallback) -> None:
         settings, store = self.settings, self.store
         summary.export_dir = settings.resolved_export_dir
-        saved = store.pipeline_state([PENDING, BRIEFED, CLUSTER_META, BRIEF_FINGERPRINT])
+        saved = store.pipeline_state([PENDING, BRIEFED_COUNT, CLUSTER_META, BRIEF_FINGERPRINT])
         pending: list[str] = json.loads(saved[PENDING]) if PENDING in saved else []
-        briefed: set[str] = set(json.loads(saved[BRIEFED])) if BRIEFED in saved else set()
         meta: dict[str, Any] = json.loads(saved[CLUSTER_META]) if CLUSTER_META in saved else {}
         # What was stored since the saved state, from the article log (read from the entry it saw on, not
         # counted over the archive); without a saved state everything is clustered again.
@@ -546,10 +549,14 @@ class Pipeline:
             articles.update((a.id, a) for a in store.articles(missing_ids))
         candidates = _stories_to_brief(placed.touched, articles, settings.min_independent_reports)
         touched_ids = {s.id for s in placed.touched}
-        briefed = (briefed - touched_ids) | {s.id for s in candidates}
+        briefed_before, was_briefed, markers = self._briefed(saved, touched_ids)
+        now_briefed = {s.id for s in candidates}
+        briefed = briefed_before - len(was_briefed) + len(now_briefed)
+        markers.update({BRIEFED_PREFIX + s: b"1" for s in now_briefed - was_briefed})
+        markers.update({BRIEFED_PREFIX + s: b"0" for s in was_briefed - now_briefed})
         summary.stories = placed.stories
-        summary.stories_briefed = len(briefed)
-        summary.briefs_unchanged += len(briefed) - len(candidates)
+        summary.stories_briefed = briefed
+        summary.briefs_unchanged += briefed - len(candidates)
 
         keys = {s.id: _inputs_key(fingerprint, s, articles) for s in candidates}
         stored_keys = store.pipeline_state([INPUTS_PREFIX + s.id for s in candidates]) if candidates else {}
@@ -565,15 +572,29 @@ class Pipeline:
             store.save_pipeline_state({INPUTS_PREFIX + s: keys[s] for s in written})
         finished = {
             PENDING: b"[]",
-            BRIEFED: json.dumps(sorted(briefed)).encode(),
+            BRIEFED_COUNT: str(briefed).encode(),
             BRIEF_FINGERPRINT: fingerprint.encode(),
         }
         if not placed.touched:
             # Nothing was placed (so the pending list was not rewritten): a run that changed nothing writes
             # nothing (no write lock taken, no state rewritten).
             finished = {name: value for name, value in finished.items() if saved.get(name) != value}
-        store.save_pipeline_state(finished)
+        store.save_pipeline_state({**markers, **finished})
         summary.provider_errors = [str(e) for e in self.enricher.errors] if to_write else []
+
+    def _briefed(
+        self, saved: Mapping[str, bytes], touched: set[str]
+    ) -> tuple[int, set[str], dict[str, bytes]]:
+        """How many stories were briefed as of the last run, which of ``touched`` were, and the per-story
+        markers to write where the state comes from an earlier version (its one list, converted)."""
+        if BRIEFED_COUNT in saved:
+            names = [BRIEFED_PREFIX + s for s in sorted(touched)]
+            found = self.store.pipeline_state(names) if names else {}
+            was = {name.removeprefix(BRIEFED_PREFIX) for name, value in found.items() if value == b"1"}
+            return int(saved[BRIEFED_COUNT]), was, {}
+        listed = self.store.pipeline_state([BRIEFED]).get(BRIEFED)
+        old: set[str] = set(json.loads(listed)) if listed is not None else set()
+        return len(old), old & touched, {BRIEFED_PREFIX + s: b"1" for s in old}
 
     def _write_group(
         self,
