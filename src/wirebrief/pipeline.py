@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from wirebrief.classify import Classifier
     from wirebrief.cluster import StoryClusterer
     from wirebrief.cluster.dense import Embedder
+    from wirebrief.dedupe import Deduplicator
     from wirebrief.enrich import Enricher
     from wirebrief.extract import Extractor
     from wirebrief.verify import Verifier
@@ -141,11 +142,15 @@ def ingest(
     progress: ProgressCallback = _no_progress,
     *,
     fetched: Mapping[str, Fetched] | None = None,
+    deduplicator: Deduplicator | None = None,
+    seed: bool = True,
 ) -> IngestSummary:
     """Read, normalise and dedupe the inputs into the store. Bad records are reported and skipped.
 
     ``fetched`` maps URLs among ``locations`` to answers the caller already received (the watcher's
-    conditional GET), which are read instead of fetching those URLs again."""
+    conditional GET), which are read instead of fetching those URLs again. ``deduplicator``: one the
+    caller keeps between calls (it learns this call's articles); with ``seed=False`` it already holds the
+    dedupe window and is not seeded from the store again, which reads the whole window."""
     summary = IngestSummary()
     if not locations:
         return summary  # nothing to read: the deduplicator's window is not even loaded
@@ -154,7 +159,7 @@ def ingest(
         log.warning("%s", error)
         summary.problems.append(str(error))
 
-    ingester = ReportIngester(store, settings, summary, problem)
+    ingester = ReportIngester(store, settings, summary, problem, deduplicator=deduplicator, seed=seed)
     for location in locations:
         try:
             prefetched = fetched.get(location) if fetched else None
