@@ -77,8 +77,13 @@ _PATTERN_B = _PEAK + textwrap.dedent(
             ingested = time.perf_counter()
             Pipeline(settings, store).brief_stories(summary)
             done = time.perf_counter()
+            # What the written briefs are made of: a story's brief reads all its reports, so a batch whose
+            # stories keep growing costs more even when the archive plays no part.
+            story_articles = sum(len(store.story(b.story_id).article_ids) for b in summary.briefs)
             rows.append({"ingest_s": ingested - start, "brief_s": done - ingested,
-                         "stored": store.counts()["articles"], "written": summary.briefs_new_versions})
+                         "stored": store.counts()["articles"], "written": summary.briefs_new_versions,
+                         "story_articles": story_articles})
+            print(json.dumps(rows[-1]), file=sys.stderr, flush=True)  # progress, batch by batch
     print(json.dumps({"batches": rows, "peak_mb": _peak_mb()}))
     """
 )
@@ -123,11 +128,12 @@ _DASK_EXTRACT = _PEAK + textwrap.dedent(
 
 def _child(code: str, src: Path, *args: str, workers: int = 1) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(src), "WIREBRIEF_WORKERS": str(workers)}
+    # The child's stderr (its progress, or its traceback) goes straight to ours.
     result = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=False
+        [sys.executable, "-c", code, *args], stdout=subprocess.PIPE, text=True, env=env, check=False
     )
     if result.returncode != 0:
-        sys.exit(f"benchmark child failed:\n{result.stderr[-3000:]}")
+        sys.exit(f"benchmark child failed (exit {result.returncode}); its stderr is above")
     figures: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
     return figures
 
@@ -250,12 +256,21 @@ def _print(figures: dict[str, Any]) -> None:
     console.print(table)
     for row in figures["pattern_b"]:
         table = Table(title=f"pattern B ({row['code']}): ingest + brief per batch")
-        for column in ("batch", "stored", "ingest s", "brief s", "briefs written"):
+        for column in (
+            "batch",
+            "stored",
+            "ingest s",
+            "brief s",
+            "briefs written",
+            "their reports",
+            "ms/report",
+        ):
             table.add_column(column)
         for number, batch in enumerate(row["batches"], start=1):
+            per_report = 1000 * batch["brief_s"] / max(1, batch["story_articles"])
             table.add_row(
                 str(number), str(batch["stored"]), f"{batch['ingest_s']:.1f}", f"{batch['brief_s']:.1f}",
-                str(batch["written"]),
+                str(batch["written"]), str(batch["story_articles"]), f"{per_report:.1f}",
             )  # fmt: skip
         console.print(table)
         console.print(

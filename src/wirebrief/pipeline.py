@@ -29,7 +29,6 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +59,7 @@ if TYPE_CHECKING:
     from wirebrief.classify import Classifier
     from wirebrief.cluster import StoryClusterer
     from wirebrief.cluster.dense import Embedder
+    from wirebrief.dedupe import Deduplicator
     from wirebrief.enrich import Enricher
     from wirebrief.extract import Extractor
     from wirebrief.verify import Verifier
@@ -72,7 +72,11 @@ ProgressCallback = Callable[[str, int, int], None]  # stage, done, total
 CLUSTER_STATE = "clusterer"
 CLUSTER_META = "clusterer-meta"
 PENDING = "pending-stories"  # stories placed but not yet briefed (a run stopped in between)
-BRIEFED = "briefed-stories"  # stories with enough independent reports, as of the last run
+# How many stories have enough independent reports, as of the last run, and per story whether it has
+# (b"1"/b"0"): a run reads and writes these for the stories it touched only.
+BRIEFED_COUNT = "briefed-count"
+BRIEFED_PREFIX = "briefed:"
+BRIEFED = "briefed-stories"  # what earlier versions kept instead: one list of them all (converted once)
 INPUTS_PREFIX = "brief-inputs:"
 BRIEF_FINGERPRINT = "brief-fingerprint"  # the settings, program and reference records of the last run
 CLASSIFIER_KEY = "classifier"  # the settings and program the stored per-article categories come from
@@ -139,11 +143,15 @@ def ingest(
     progress: ProgressCallback = _no_progress,
     *,
     fetched: Mapping[str, Fetched] | None = None,
+    deduplicator: Deduplicator | None = None,
+    seed: bool = True,
 ) -> IngestSummary:
     """Read, normalise and dedupe the inputs into the store. Bad records are reported and skipped.
 
     ``fetched`` maps URLs among ``locations`` to answers the caller already received (the watcher's
-    conditional GET), which are read instead of fetching those URLs again."""
+    conditional GET), which are read instead of fetching those URLs again. ``deduplicator``: one the
+    caller keeps between calls (it learns this call's articles); with ``seed=False`` it already holds the
+    dedupe window and is not seeded from the store again, which reads the whole window."""
     summary = IngestSummary()
     if not locations:
         return summary  # nothing to read: the deduplicator's window is not even loaded
@@ -152,7 +160,7 @@ def ingest(
         log.warning("%s", error)
         summary.problems.append(str(error))
 
-    ingester = ReportIngester(store, settings, summary, problem)
+    ingester = ReportIngester(store, settings, summary, problem, deduplicator=deduplicator, seed=seed)
     for location in locations:
         try:
             prefetched = fetched.get(location) if fetched else None
@@ -235,6 +243,7 @@ class _Placed:
 
     touched: list[Story]
     articles: dict[str, Article]
+    stories: int  # current stories in the store after this run
 
 
 class Pipeline:
@@ -311,44 +320,54 @@ class Pipeline:
 
         return make_embedder(self.settings)
 
-    def _place(self, counts: Mapping[str, int], pending: list[str], *, everything: bool = False) -> _Placed:
-        """Assign the articles stored since the last run to stories (one ordered step, in this process),
+    def _place(
+        self,
+        meta: Mapping[str, Any],
+        changes: Sequence[tuple[int, str, str]] | None,
+        pending: list[str],
+        *,
+        everything: bool = False,
+    ) -> _Placed:
+        """Assign the articles stored since the last run (``changes``: the article log after the one the
+        saved state has seen, None without a saved state) to stories (one ordered step, in this process),
         save the stories they change and the clusterer's state; everything again where needed (or asked:
         then every story is returned as touched)."""
-        settings = self.settings
+        settings, store = self.settings, self.store
         cluster_key = _settings_fingerprint(settings, _CLUSTER_SETTINGS)
-        saved = self.store.pipeline_state([CLUSTER_STATE, CLUSTER_META])
-        meta: dict[str, Any] = json.loads(saved[CLUSTER_META]) if CLUSTER_META in saved else {}
         new: list[Article] | None = None
         if (
             not everything
-            and CLUSTER_STATE in saved
+            and changes is not None
             and meta.get("settings") == cluster_key
-            and meta.get("revisions") == counts["revisions"]
+            and all(change == "stored" for _, _, change in changes)
         ):
+            if not changes:
+                # Nothing new to place: the saved state is not even read back (nor its modules imported).
+                return _Placed(touched=self._stories_named(pending), articles={}, stories=meta["stories"])
             last = tuple(meta["last"]) if meta.get("last") else None
-            since = datetime.fromisoformat(last[0]) if last else None
-            new = [a for a in self.store.articles_since(since) if last is None or _key_of(a) > last]
-            if meta["articles"] + len(new) != counts["articles"]:
+            new = store.articles([article_id for _, article_id, _ in changes])
+            if last is not None and any(_key_of(a) <= last for a in new):
                 log.info("an article older than the newest placed was stored: clustering everything again")
                 new = None
-        if new is not None and not new:
-            # Nothing new to place: the saved state is not even read back (nor its modules imported).
-            return _Placed(touched=self._stories_named(pending), articles={})
+        saved_state = store.pipeline_state([CLUSTER_STATE]).get(CLUSTER_STATE) if new is not None else None
         from wirebrief.cluster import StoryClusterer
         from wirebrief.cluster.state import load_clusterer
 
         embedder = self._embedder()
         retired: list[Story] = []
-        if new is not None:
-            clusterer = load_clusterer(saved[CLUSTER_STATE], embedder=embedder, on_retire=retired.append)
+        if new is not None and saved_state is not None:
+            clusterer = load_clusterer(saved_state, embedder=embedder, on_retire=retired.append)
             everything = False
             ordered = sorted(new, key=lambda a: (a.published, a.id))
+            seen = changes[-1][0] if changes else 0
         else:
             clusterer = StoryClusterer(settings, embedder=embedder, on_retire=retired.append)
             everything = True
-            ordered = sorted(self.store.articles(), key=lambda a: (a.published, a.id))
-            meta = {"articles": 0, "last": None}
+            # The log's end is read first: an article stored in between is read now and logged after it,
+            # and placing it again next time finds it placed already.
+            seen = store.article_log_end()
+            ordered = sorted(store.articles(), key=lambda a: (a.published, a.id))
+            meta = {"last": None}
         from wirebrief.cluster.dense import dense_text
         from wirebrief.cluster.state import dump_clusterer
 
@@ -364,14 +383,15 @@ class Pipeline:
         else:
             # A story retired in this run was saved when it last changed; a new article joins an open one.
             touched = [s for s in open_stories if s.id in touched_ids]
-        self.store.save_stories(touched)
+        changed = store.save_stories(touched)
+        stories = store.counts()["stories"] if everything else meta["stories"] + changed.active_change
         pending_ids = sorted({s.id for s in touched} | set(pending))
         last_article = ordered[-1] if ordered else None
         new_meta = {
             "settings": cluster_key,
-            "revisions": counts["revisions"],
-            "articles": meta["articles"] + len(ordered),
+            "log": seen,
             "last": list(_key_of(last_article)) if last_article else meta.get("last"),
+            "stories": stories,
         }
         # The state and the stories still to brief are saved together: a run stopped after this point
         # briefs them next time.
@@ -385,7 +405,9 @@ class Pipeline:
         if not everything and pending:
             known = {s.id for s in touched}
             touched += [s for s in self._stories_named(pending, clusterer) if s.id not in known]
-        return _Placed(touched=touched, articles={a.id: a for a in ordered} if everything else {})
+        return _Placed(
+            touched=touched, articles={a.id: a for a in ordered} if everything else {}, stories=stories
+        )
 
     def _stories_named(self, ids: Sequence[str], clusterer: StoryClusterer | None = None) -> list[Story]:
         """The stories ``ids`` as the clusterer holds them, else as stored."""
@@ -513,31 +535,38 @@ class Pipeline:
     def _brief_stories(self, summary: RunSummary, progress: ProgressCallback) -> None:
         settings, store = self.settings, self.store
         summary.export_dir = settings.resolved_export_dir
-        counts = store.counts()
-        saved = store.pipeline_state([PENDING, BRIEFED, CLUSTER_META])
+        saved = store.pipeline_state([PENDING, BRIEFED_COUNT, CLUSTER_META, BRIEF_FINGERPRINT])
         pending: list[str] = json.loads(saved[PENDING]) if PENDING in saved else []
-        briefed: set[str] = set(json.loads(saved[BRIEFED])) if BRIEFED in saved else set()
-        meta = json.loads(saved[CLUSTER_META]) if CLUSTER_META in saved else {}
+        meta: dict[str, Any] = json.loads(saved[CLUSTER_META]) if CLUSTER_META in saved else {}
+        # What was stored since the saved state, from the article log (read from the entry it saw on, not
+        # counted over the archive); without a saved state everything is clustered again.
+        changes = store.article_log_since(meta["log"]) if "log" in meta else None
         # Articles revised since the state was saved (a separate `ingest`) are not in this run's summary.
         revised = set(summary.ingest.revised_ids)
-        if meta.get("revisions", counts["revisions"]) != counts["revisions"]:
+        if changes is None:
             revised |= store.revised_article_ids()
+        else:
+            revised.update(article_id for _, article_id, change in changes if change == "revised")
 
         fingerprint = _settings_fingerprint(settings)
-        saved_fingerprint = store.pipeline_state([BRIEF_FINGERPRINT]).get(BRIEF_FINGERPRINT)
         # Other settings, program or reference records may change any brief: every story is looked at
         # again, as a run from scratch would (the briefs whose content is unchanged keep their version).
-        placed = self._place(counts, pending, everything=saved_fingerprint != fingerprint.encode())
+        everything = saved.get(BRIEF_FINGERPRINT) != fingerprint.encode()
+        placed = self._place(meta, changes, pending, everything=everything)
         articles = placed.articles
         missing_ids = [a for s in placed.touched for a in s.article_ids if a not in articles]
         if missing_ids:
             articles.update((a.id, a) for a in store.articles(missing_ids))
         candidates = _stories_to_brief(placed.touched, articles, settings.min_independent_reports)
         touched_ids = {s.id for s in placed.touched}
-        briefed = (briefed - touched_ids) | {s.id for s in candidates}
-        summary.stories = store.counts()["stories"] if placed.touched else counts["stories"]
-        summary.stories_briefed = len(briefed)
-        summary.briefs_unchanged += len(briefed) - len(candidates)
+        briefed_before, was_briefed, markers = self._briefed(saved, touched_ids)
+        now_briefed = {s.id for s in candidates}
+        briefed = briefed_before - len(was_briefed) + len(now_briefed)
+        markers.update({BRIEFED_PREFIX + s: b"1" for s in now_briefed - was_briefed})
+        markers.update({BRIEFED_PREFIX + s: b"0" for s in was_briefed - now_briefed})
+        summary.stories = placed.stories
+        summary.stories_briefed = briefed
+        summary.briefs_unchanged += briefed - len(candidates)
 
         keys = {s.id: _inputs_key(fingerprint, s, articles) for s in candidates}
         stored_keys = store.pipeline_state([INPUTS_PREFIX + s.id for s in candidates]) if candidates else {}
@@ -551,14 +580,31 @@ class Pipeline:
             group = to_write[start : start + STORY_GROUP]
             written = self._write_group(group, articles, revised, summary, progress, start, len(to_write))
             store.save_pipeline_state({INPUTS_PREFIX + s: keys[s] for s in written})
-        store.save_pipeline_state(
-            {
-                PENDING: b"[]",
-                BRIEFED: json.dumps(sorted(briefed)).encode(),
-                BRIEF_FINGERPRINT: fingerprint.encode(),
-            }
-        )
+        finished = {
+            PENDING: b"[]",
+            BRIEFED_COUNT: str(briefed).encode(),
+            BRIEF_FINGERPRINT: fingerprint.encode(),
+        }
+        if not placed.touched:
+            # Nothing was placed (so the pending list was not rewritten): a run that changed nothing writes
+            # nothing (no write lock taken, no state rewritten).
+            finished = {name: value for name, value in finished.items() if saved.get(name) != value}
+        store.save_pipeline_state({**markers, **finished})
         summary.provider_errors = [str(e) for e in self.enricher.errors] if to_write else []
+
+    def _briefed(
+        self, saved: Mapping[str, bytes], touched: set[str]
+    ) -> tuple[int, set[str], dict[str, bytes]]:
+        """How many stories were briefed as of the last run, which of ``touched`` were, and the per-story
+        markers to write where the state comes from an earlier version (its one list, converted)."""
+        if BRIEFED_COUNT in saved:
+            names = [BRIEFED_PREFIX + s for s in sorted(touched)]
+            found = self.store.pipeline_state(names) if names else {}
+            was = {name.removeprefix(BRIEFED_PREFIX) for name, value in found.items() if value == b"1"}
+            return int(saved[BRIEFED_COUNT]), was, {}
+        listed = self.store.pipeline_state([BRIEFED]).get(BRIEFED)
+        old: set[str] = set(json.loads(listed)) if listed is not None else set()
+        return len(old), old & touched, {BRIEFED_PREFIX + s: b"1" for s in old}
 
     def _write_group(
         self,

@@ -287,3 +287,53 @@ def test_watch_once_polls_and_sources_list_shows_the_health(site: FeedSite, tmp_
 
     again = _wirebrief(data, "watch", "--once")
     assert again.returncode == 0 and "no source was due" in again.stdout
+
+
+def test_the_dedupe_window_is_read_once_and_again_only_after_another_writer(
+    tmp_path: Path, settings: Settings, store: Store
+) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from wirebrief.pipeline import ingest
+
+    window_reads: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.startswith("SELECT articles.id") and "ORDER BY articles.published" in statement:
+            window_reads.append(statement)  # Store.articles_since: the deduplicator's seed
+
+    first, second = tmp_path / "one.xml", tmp_path / "two.xml"
+    first.write_bytes(FEED_V1)
+    # The water plan again under another address (a copy of what the first source stores), and the bridge.
+    second.write_bytes(FEED_V2.replace(b"https://desk.example/water", b"https://copy.example/water"))
+    watcher = Watcher(settings, store)
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        store.add_source(str(first), None, 60, when=T0)
+        assert [p.new_articles for p in watcher.run_round(now=T0).polls] == [2]
+        store.add_source(str(second), None, 60, when=T0)
+        polls = watcher.run_round(now=T0 + timedelta(seconds=1)).polls
+        assert [p.new_articles for p in polls] == [1]  # the bridge; the copy is a duplicate
+        assert len(window_reads) == 1  # seeded for the first poll, kept for the second
+
+        # Another process stores a report; the next poll seeds again, so it drops a copy of that report.
+        elsewhere, third = tmp_path / "elsewhere.xml", tmp_path / "three.xml"
+        report = ("Ferry service resumes", "https://elsewhere.example/ferry", FERRY_TEXT)
+        elsewhere.write_bytes(_rss(report))
+        third.write_bytes(_rss((report[0], "https://third.example/ferry", FERRY_TEXT)))
+        with Store.open(settings.resolved_database_url) as other:
+            assert ingest(other, [str(elsewhere)], settings).new_articles == 1
+        reads_before = len(window_reads)
+        store.add_source(str(third), None, 60, when=T0)
+        (poll,) = watcher.run_round(now=T0 + timedelta(seconds=2)).polls
+        assert poll.new_articles == 0
+        assert len(window_reads) == reads_before + 1
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+
+
+FERRY_TEXT = (
+    "The ferry between Split and Hvar resumed service on Friday after storms kept boats in port for three "
+    "days, the operator said, adding that extra sailings would clear the backlog of passengers by Sunday."
+)

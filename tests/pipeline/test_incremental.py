@@ -4,11 +4,12 @@ briefs whose inputs changed, and gives exactly what a run that starts from nothi
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from wirebrief.pipeline import RunSummary, run
+from wirebrief.pipeline import BRIEFED, RunSummary, run
 from wirebrief.samples import sample_dir
 from wirebrief.settings import Settings
 from wirebrief.store import Store
@@ -87,6 +88,18 @@ def test_a_brief_with_nothing_new_rewrites_nothing(tmp_path: Path) -> None:
     assert again.briefs_unchanged == first.briefs_new_versions == again.stories_briefed
     assert again.stories == first.stories
     assert _exports(settings) == exports
+
+    # State as an earlier version kept it: one list of the briefed stories instead of a count and markers.
+    with Store.open(settings.resolved_database_url) as store:
+        briefed = sorted(b.story_id for b in store.latest_briefs())
+    with sqlite3.connect(settings.data_dir / "wirebrief.db") as connection:
+        connection.execute("DELETE FROM pipeline_state WHERE name LIKE 'briefed%'")
+    with Store.open(settings.resolved_database_url) as store:
+        store.save_pipeline_state({BRIEFED: json.dumps(briefed).encode()})
+    for _ in range(2):  # converted once, then read as saved
+        later = run(settings, [])
+        assert (later.stories_briefed, later.briefs_unchanged) == (len(briefed), len(briefed))
+        assert later.briefs_new_versions == 0
 
 
 def test_a_deleted_export_is_written_again_and_a_late_report_reclusters(tmp_path: Path) -> None:

@@ -148,3 +148,19 @@ def test_articles_since_reads_only_the_recent_ones_in_order(store: Store, make) 
     assert store.articles_since(None) == [old, middle, new]
     assert store.articles_since(middle.published) == [middle, new]
     assert store.articles_since(new.published + timedelta(seconds=1)) == []
+
+
+def test_the_article_log_lists_what_was_stored_or_revised_since_an_entry(store: Store, make) -> None:
+    assert store.article_log_end() == 0
+    first = make.article("a1", "First text of the report.")
+    store.upsert_articles([first, make.article("a2", "Another report.")])
+    end = store.article_log_end()
+    assert [(a, c) for _, a, c in store.article_log_since(0)] == [("a1", "stored"), ("a2", "stored")]
+    assert store.upsert_article(first) == "unchanged"  # nothing new: not logged
+    revised = make.article("a1", "Second text, with a correction.", hours=1, title="Corrected title")
+    store.upsert_articles([revised, make.article("a3", "A third report.")])
+    since = store.article_log_since(end)
+    assert [(a, c) for _, a, c in since] == [("a1", "revised"), ("a3", "stored")]
+    assert [s for s, _, _ in since] == sorted(s for s, _, _ in since)
+    assert since[-1][0] == store.article_log_end()
+    assert store.article_log_since(store.article_log_end()) == []

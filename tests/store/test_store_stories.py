@@ -156,3 +156,14 @@ def test_only_changed_rows_are_written(sqlite_path: Path, make) -> None:
             ("story_members", "INSERT", "a5"),
         ]
         log.close()
+
+
+def test_the_change_in_current_stories_is_counted_as_saved(store: Store, make, four) -> None:
+    first, second = make.story("s1", four[0], four[1]), make.story("s2", four[2], four[3])
+    assert store.save_stories([first, second]).active_change == 2
+    assert store.save_stories([first]).active_change == 0  # unchanged
+    assert store.save_stories([make.story("s1", *four)]).active_change == -1  # s2 retired
+    # Every article taken back by a new story: s1 retired, s3 made.
+    assert store.save_stories([make.story("s3", *four)]).active_change == 0
+    assert store.save_stories([make.story("s1", four[0])]).active_change == 1  # s1 back from retirement
+    assert store.counts()["stories"] == 2

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import httpx
 
@@ -33,6 +33,9 @@ from wirebrief.errors import FetchError, InputError
 from wirebrief.ingest.fetch import USER_AGENT, Fetched, ProbeAnswer, http_get
 from wirebrief.settings import Settings
 from wirebrief.store import Store, WatchedSource
+
+if TYPE_CHECKING:
+    from wirebrief.dedupe import Deduplicator
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +127,12 @@ class Watcher:
         self.settings = settings
         self.store = store
         self.robots = RobotsCache(settings)
+        # The deduplicator is kept between polls, so a poll hashes only its own reports instead of reading
+        # the whole dedupe window from the store again (seconds per poll at tens of thousands of stored
+        # articles). It is dropped (and seeded again next poll) when the article log shows that another
+        # process stored something since this watcher last did, or when a poll fails.
+        self._deduplicator: Deduplicator | None = None
+        self._log_left = 0  # the article log's end after this watcher's last poll
 
     def poll(self, source: WatchedSource, when: datetime) -> tuple[PollOutcome, set[str]]:
         """Poll one source, record its health, and return the outcome and the ids of revised articles."""
@@ -181,11 +190,25 @@ class Watcher:
         return outcome, revised, validators
 
     def _ingest(self, location: str, fetched: Fetched | None = None) -> tuple[PollOutcome, set[str]]:
+        from wirebrief.dedupe import Deduplicator
         from wirebrief.pipeline import ingest
 
+        log_before = self.store.article_log_end()
+        kept = self._deduplicator if log_before == self._log_left else None
+        self._deduplicator = None  # until this poll has gone through
+        deduplicator = kept if kept is not None else Deduplicator(self.settings)
         summary = ingest(
-            self.store, [location], self.settings, fetched={location: fetched} if fetched else None
+            self.store,
+            [location],
+            self.settings,
+            fetched={location: fetched} if fetched else None,
+            deduplicator=deduplicator,
+            seed=kept is None,
         )
+        self._log_left = self.store.article_log_end()
+        # Kept only when the log grew by exactly what this poll stored (no other writer in between).
+        if self._log_left - log_before == summary.new_articles + len(summary.revised_ids):
+            self._deduplicator = deduplicator
         if summary.reports_read == 0 and summary.problems:
             raise InputError(location, summary.problems[0].removeprefix(f"{location}: "))
         status: PollStatus = "new" if summary.new_articles or summary.revisions else "unchanged"

@@ -429,6 +429,17 @@ pipeline_state = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+# --- article log (revision 0007): one row per article stored or revised, in commit order, so a run finds
+# what changed since the last one by reading the rows after the last ``seq`` it saw (an index range), not
+# by counting or scanning the archive. Written in the same transaction as the article.
+article_log = Table(
+    "article_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String, nullable=False),
+    Column("change", String, nullable=False),  # "stored" or "revised"
+)
+
 __all__ = [
     "UTCDateTime",
     "alert_attempts",
@@ -436,6 +447,7 @@ __all__ = [
     "alert_endpoints",
     "alert_events",
     "alert_rules",
+    "article_log",
     "article_revisions",
     "articles",
     "brief_sentences",

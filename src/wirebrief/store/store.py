@@ -12,7 +12,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Literal, NamedTuple, Self
@@ -103,6 +103,9 @@ class StoryChanges:
     reordered: tuple[str, ...] = ()
     updated: tuple[str, ...] = ()  # same members in the same order, other times (first/last seen)
     unchanged: tuple[str, ...] = ()
+    # How many more current (active) stories there are than before: stories made, less stories retired
+    # (a count kept by the caller without counting the stories; not part of what changed).
+    active_change: int = field(default=0, compare=False)
 
     @property
     def changed(self) -> tuple[str, ...]:
@@ -156,6 +159,10 @@ def _source_from_row(row: Row[Any]) -> WatchedSource:
         consecutive_errors=m["consecutive_errors"],
         items_seen=m["items_seen"],
     )
+
+
+# Any constant key: the transactions that append to the article log take it in turn (PostgreSQL).
+_ARTICLE_LOG_LOCK = 0x77627267
 
 
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -405,7 +412,40 @@ class Store:
                     results.append(result)
                 stored[article.id] = article
             flush()
+            self._log_articles(connection, batch, results)
         return results
+
+    def _log_articles(
+        self, connection: Connection, batch: Sequence[Article], results: Sequence[UpsertResult]
+    ) -> None:
+        """Append the articles stored or revised to the article log, in this transaction."""
+        rows = [
+            {"article_id": article.id, "change": "stored" if result == "inserted" else "revised"}
+            for article, result in zip(batch, results, strict=True)
+            if result in ("inserted", "revised")
+        ]
+        if not rows:
+            return
+        if self.backend == "postgresql":
+            # A sequence number is taken at insert but seen at commit: two writers could commit out of
+            # order and a reader between them would skip the lower number for good. Writers of the log take
+            # a transaction lock first, so numbers become visible in order (SQLite has one writer anyway).
+            connection.execute(select(func.pg_advisory_xact_lock(_ARTICLE_LOG_LOCK)))
+        connection.execute(insert(t.article_log), rows)
+
+    def article_log_since(self, seq: int) -> list[tuple[int, str, str]]:
+        """Entries of the article log after ``seq``: (seq, article id, "stored" or "revised"), in order; read
+        through the primary key, so a run that saw ``seq`` reads only what was stored since."""
+        log = t.article_log
+        query = select(log.c.seq, log.c.article_id, log.c.change).where(log.c.seq > seq).order_by(log.c.seq)
+        with self._reading() as connection:
+            return [(r.seq, r.article_id, r.change) for r in connection.execute(query)]
+
+    def article_log_end(self) -> int:
+        """The newest entry of the article log (0 when empty): a run from scratch reads the articles as of
+        this entry and goes on from it next time."""
+        with self._reading() as connection:
+            return int(connection.execute(select(func.max(t.article_log.c.seq))).scalar_one() or 0)
 
     def _update_article(
         self, connection: Connection, stored: Article, article: Article
@@ -608,17 +648,31 @@ class Store:
 
         with self._writing() as connection:
             self._require_articles(connection, {a: f"story {s}" for a, s in claimed.items()})
-            stored = {r.id: r for r in connection.execute(select(t.stories))}
+            # Only the given stories and those holding their articles can change: just these are read
+            # (through the keys and the article index), so saving a few stories costs those stories, not
+            # every stored one.
+            involved = set(by_id)
+            for chunk in _chunks(sorted(claimed)):
+                involved.update(
+                    connection.execute(
+                        select(t.story_members.c.story_id).where(t.story_members.c.article_id.in_(chunk))
+                    ).scalars()
+                )
+            stored: dict[str, Row[Any]] = {}
             members: dict[str, list[str]] = defaultdict(list)
             owner: dict[str, str] = {}
-            for r in connection.execute(
-                select(t.story_members.c.story_id, t.story_members.c.article_id)
-                .join(t.stories, t.stories.c.id == t.story_members.c.story_id)
-                .where(t.stories.c.active.is_(True))
-                .order_by(t.story_members.c.story_id, t.story_members.c.position)
-            ):
-                members[r.story_id].append(r.article_id)
-                owner[r.article_id] = r.story_id
+            for chunk in _chunks(sorted(involved)):
+                stored.update(
+                    (r.id, r) for r in connection.execute(select(t.stories).where(t.stories.c.id.in_(chunk)))
+                )
+                for r in connection.execute(
+                    select(t.story_members.c.story_id, t.story_members.c.article_id)
+                    .join(t.stories, t.stories.c.id == t.story_members.c.story_id)
+                    .where(t.stories.c.active.is_(True), t.story_members.c.story_id.in_(chunk))
+                    .order_by(t.story_members.c.story_id, t.story_members.c.position)
+                ):
+                    members[r.story_id].append(r.article_id)
+                    owner[r.article_id] = r.story_id
 
             events: dict[str, tuple[StoryEventKind, tuple[str, ...]]] = {}
             final: dict[str, Story] = {}
@@ -665,7 +719,7 @@ class Store:
                 else:
                     events[story_id] = ("retired", taken_by)
 
-            self._write_memberships(connection, stored, members, final, events, updated)
+            active_change = self._write_memberships(connection, stored, members, final, events, updated)
 
         kinds: dict[str, list[str]] = defaultdict(list)
         for story_id, (kind, _related) in events.items():
@@ -679,6 +733,7 @@ class Store:
             reordered=tuple(sorted(kinds["reordered"])),
             updated=tuple(sorted(updated)),
             unchanged=tuple(sorted(unchanged)),
+            active_change=active_change,
         )
 
     def _require_articles(self, connection: Connection, named_by: Mapping[str, str]) -> None:
@@ -717,8 +772,10 @@ class Store:
         final: Mapping[str, Story],
         events: Mapping[str, tuple[StoryEventKind, tuple[str, ...]]],
         updated: Sequence[str],
-    ) -> None:
+    ) -> int:
+        """Write the changes; returns how many more active stories there are than before."""
         table = t.story_members
+        active_change = 0
         # Deletions first: an article moving between stories must leave before it arrives (it may
         # be in one story at a time).
         for story_id, (kind, _related) in events.items():
@@ -730,6 +787,7 @@ class Store:
                 )
             if kind == "retired":
                 connection.execute(update(t.stories).where(t.stories.c.id == story_id).values(active=False))
+                active_change -= 1  # only active stories have members to lose
 
         last_seq: dict[str, int] = {}
         for chunk in _chunks(sorted(events)):
@@ -772,8 +830,10 @@ class Store:
                         connection.execute(
                             update(t.stories).where(t.stories.c.id == story_id).values(changed)
                         )
+                    active_change += 0 if old["active"] else 1
                 else:
                     new_stories.append({"id": story_id, **row})
+                    active_change += 1
                 old_position = {a: position for position, a in enumerate(members.get(story_id, ()))}
                 for position, article_id in enumerate(story.article_ids):
                     if article_id not in old_position:
@@ -812,6 +872,7 @@ class Store:
                 .where(t.stories.c.id == story_id)
                 .values(first_seen=story.first_seen, last_seen=story.last_seen)
             )
+        return active_change
 
     def _select_stories(self, connection: Connection, story_id: str | None) -> list[Story]:
         query = select(t.stories).where(t.stories.c.active.is_(True))
