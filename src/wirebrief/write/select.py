@@ -650,9 +650,12 @@ def _specificity(texts: Sequence[frozenset[str]]) -> dict[str, float]:
     return {word: math.log((n + 1) / (count + 1)) + 1.0 for word, count in frequency.items()}
 
 
-def _select(material: _Material, max_sentences: int, max_words: int) -> list[_Passage]:
+def _select(
+    material: _Material, max_sentences: int, max_words: int, passed_over: frozenset[str] = frozenset()
+) -> list[_Passage]:
     """Greedy by score: the most central passages, each unlike those already taken, until the word
     budget is spent (the passage that crosses it is kept) or the sentence limit would be passed.
+    Passages opening with a sentence in ``passed_over`` are not taken.
 
     Unlike means on meaning as well as wording: a passage is skipped when it is close to a chosen one
     (TF-IDF cosine), or when one of its sentences restates a chosen sentence (``restates``): two
@@ -680,7 +683,8 @@ def _select(material: _Material, max_sentences: int, max_words: int) -> list[_Pa
     for _, _, i, passage in offers:
         if words >= max_words:
             break
-        if i in chosen:  # its factual opening is taken already
+        # A passage whose factual opening is taken already, or one the caller passes over.
+        if i in chosen or passage.sentences[0].id in passed_over:
             continue
         if sentences + len(passage.sentences) > max_sentences:
             continue
