@@ -343,3 +343,21 @@ def test_a_passage_on_an_unintroduced_plural_subject_is_left_out() -> None:
     )
     assert _introduced([drones, detained, arrested]) == [drones, arrested]
     assert _introduced([drones, arrested, detained]) == [drones, arrested, detained]
+
+
+def test_a_passage_left_out_for_its_unintroduced_subject_leaves_its_words_to_the_next() -> None:
+    from wirebrief.write.select import _material
+
+    lead = "Two drones were shot down near the Ain al-Asad air base on Monday, officials said."
+    detained = "The suspects were detained in a raid near the air base, police said."
+    markets = "Local markets in the province reopened on Tuesday after a week of curfews."
+    bundle = _bundle([("Baghdad Wire", datetime(2026, 11, 20, 8, tzinfo=UTC), [lead, detained, markets])])
+    material = _material(bundle)
+    scores = {
+        p.sentences[0].text: float(s) for p, s in zip(material.passages, material.passage_scores, strict=True)
+    }
+    # the passage on the suspects is the one chosen after the lead, and cannot be printed there
+    assert scores[detained] > scores[markets]
+    writer = DeterministicWriter(Settings(), load_stakeholders(), parse=_parse)
+    article = [s.text for s in writer.article_sentences(bundle, max_words=len(lead.split()) + 1)]
+    assert article == [lead, markets]

@@ -206,3 +206,26 @@ def test_only_the_cited_reports_outlet_may_frame_a_quotation_without_a_parse() -
     assert _is_verbatim(text, cited, ["Harbour Ledger"])
     # another speaker framing the same words is parsed and checked like any sentence
     assert not _is_verbatim(text.replace("Harbour Ledger", "The mayor"), cited, ["Harbour Ledger"])
+
+
+def test_facts_are_taken_before_the_reports_own_judgement_whatever_its_centrality() -> None:
+    from wirebrief.write.select import _material, _select
+
+    lead = "The old harbour bridge in Valdmora reopened on Saturday after two years of repairs."
+    judgement = "The reopening was a stunning triumph for a city that had waited so long for its bridge."
+    fact = "Engineers replaced 40 steel cables, the council said."
+    material = _material(_bundle([("Harbour Ledger", [lead, judgement, fact])]))
+    scores = {
+        p.sentences[0].text: float(s) for p, s in zip(material.passages, material.passage_scores, strict=True)
+    }
+    # the judgement is nearer the story's centre than the fact, and is the report's own voice
+    assert scores[judgement] > scores[fact]
+    assert own_voice(judgement) == "judgement" and own_voice(fact) is None
+
+    def taken(max_words: int) -> list[str]:
+        return [s.text for p in _select(material, 14, max_words) for s in p.sentences]
+
+    # room for one passage after the lead: the fact takes it
+    assert taken(len(lead.split()) + 1) == [lead, fact]
+    # opinion fills what the facts leave
+    assert taken(250) == [lead, fact, judgement]

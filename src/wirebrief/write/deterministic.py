@@ -91,8 +91,17 @@ class DeterministicWriter:
         disagreements: Sequence[BriefSentence] = (),
         stale: Mapping[str, set[str]] | None = None,
     ) -> list[BriefSentence]:
-        chosen = _select(material, self.settings.article_max_sentences, max_words)
-        picked = _introduced(_in_order(chosen, stale))
+        # A chosen passage that cannot be printed where it falls (it opens on a subject nothing before
+        # has introduced) leaves its words to the next passages in line rather than to nothing: the
+        # selection runs again without it. Each round passes over at least one more passage, so it ends.
+        passed_over: frozenset[str] = frozenset()
+        while True:
+            chosen = _select(material, self.settings.article_max_sentences, max_words, passed_over)
+            picked = _introduced(_in_order(chosen, stale))
+            dropped = {p.sentences[0].id for p in chosen} - {p.sentences[0].id for p in picked}
+            if not dropped:
+                break
+            passed_over |= dropped
         # A passage is a paragraph; passages of one report in a row share one, up to four sentences.
         paragraphs: list[list[_Passage]] = []
         for passage in picked:

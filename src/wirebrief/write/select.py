@@ -650,23 +650,42 @@ def _specificity(texts: Sequence[frozenset[str]]) -> dict[str, float]:
     return {word: math.log((n + 1) / (count + 1)) + 1.0 for word, count in frequency.items()}
 
 
-def _select(material: _Material, max_sentences: int, max_words: int) -> list[_Passage]:
+def _select(
+    material: _Material, max_sentences: int, max_words: int, passed_over: frozenset[str] = frozenset()
+) -> list[_Passage]:
     """Greedy by score: the most central passages, each unlike those already taken, until the word
     budget is spent (the passage that crosses it is kept) or the sentence limit would be passed.
+    Passages opening with a sentence in ``passed_over`` are not taken.
 
     Unlike means on meaning as well as wording: a passage is skipped when it is close to a chosen one
     (TF-IDF cosine), or when one of its sentences restates a chosen sentence (``restates``): two
-    outlets telling the same fact in their own words say it once in the brief."""
+    outlets telling the same fact in their own words say it once in the brief.
+
+    Facts come first: a passage in a report's own voice (quoted as the report's) is offered only after
+    every factual one, so opinion fills what the facts leave of the budget."""
     chosen: list[int] = []
     taken: list[_Passage] = []
     said: list[frozenset[str]] = []
     meanings_of = {s.id: meaning_words(s.text) for p in material.passages for s in p.sentences}
     weight = _specificity(list(meanings_of.values()))
     words = sentences = 0
-    for i in np.argsort(-material.passage_scores, kind="stable"):
+    # Facts before quoted opinion: what reports state (facts, attributed statements) is taken before
+    # any passage the brief would quote as a report's own judgement, guess or "I" (``_Passage.framed``),
+    # whatever its score; such a passage's factual opening counts as fact. Quoted opinion fills only
+    # what the facts leave of the budget.
+    offers: list[tuple[bool, float, int, _Passage]] = []  # (opinion, -score, index, what to take)
+    for k, whole in enumerate(material.passages):
+        score = -float(material.passage_scores[k])
+        if whole.framed and (head := _factual_head(whole)) is not None:
+            offers.append((False, score, k, head))
+        offers.append((bool(whole.framed), score, k, whole))
+    offers.sort(key=lambda offer: offer[:3])
+    for _, _, i, passage in offers:
         if words >= max_words:
             break
-        passage = material.passages[i]
+        # A passage whose factual opening is taken already, or one the caller passes over.
+        if i in chosen or passage.sentences[0].id in passed_over:
+            continue
         if sentences + len(passage.sentences) > max_sentences:
             continue
         if chosen and float(material.passage_similarity[i, chosen].max()) > _PASSAGE_REDUNDANCY:
@@ -687,6 +706,17 @@ def _select(material: _Material, max_sentences: int, max_words: int) -> list[_Pa
         words += len(passage.text.split())
         sentences += len(passage.sentences)
     return taken
+
+
+def _factual_head(passage: _Passage) -> _Passage | None:
+    """The sentences of ``passage`` before its first one in the report's own voice, when there are
+    some and they close their quotations; None otherwise."""
+    end = next(k for k, s in enumerate(passage.sentences) if s.id in passage.framed)
+    while end and _quote_depth(" ".join(s.text for s in passage.sentences[:end]), 0)[0]:
+        end -= 1
+    return (
+        dataclasses.replace(passage, sentences=passage.sentences[:end], framed=frozenset()) if end else None
+    )
 
 
 def _in_order(chosen: list[_Passage], stale: Mapping[str, set[str]] | None = None) -> list[_Passage]:
