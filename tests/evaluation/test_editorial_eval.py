@@ -159,3 +159,19 @@ def test_a_photo_caption_dated_in_full_is_a_junk_line() -> None:
 def test_an_empty_headline_is_a_hard_defect() -> None:
     brief = measure_brief(_export(headline={"text": "", "citations": []}))
     assert brief.empty_headline and brief.hard_defects == 1
+
+
+def test_a_title_or_headline_in_the_briefs_own_voice_is_counted() -> None:
+    guess = "The approval almost certainly did not anticipate fortified waffles."
+    brief = measure_brief(_export(event_title={"text": guess, "citations": []}))
+    assert brief.unattributed_voice == [guess]
+
+
+def test_a_columnists_asides_are_counted_in_the_eval_s_own_lists() -> None:
+    asides = [
+        "Caffeine is America's favorite drug, bar none.",
+        "Plus, it's wayyy cheaper than the canned drinks.",
+        "If this is relatable, consider an EKG.",
+    ]
+    brief = measure_brief(_export(article=[[_s(a) for a in asides]]))
+    assert brief.unattributed_voice == asides

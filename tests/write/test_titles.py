@@ -131,6 +131,9 @@ def test_a_headline_stands_alone(line: str, alone: bool) -> None:
         ("Even at 88, Betty White has the ambition of a 20-something!", False),  # a feature's hook
         ("Guess who was waiting to greet her new daughter in the delivery room?", False),
         ('Officials asked: "Who will pay for the repairs?"', False),
+        # a guess in the brief's voice, and a pronoun that leans on a sentence the reader never saw
+        ("The approval almost certainly did not anticipate fortified waffles and skin sprays.", False),
+        ("Now she's going to make millions from the show.", False),
     ],
 )
 def test_a_line_fit_to_head_a_brief(line: str, fit: bool) -> None:

@@ -221,3 +221,19 @@ def test_facts_are_taken_before_the_reports_own_judgement_whatever_its_centralit
     assert taken(len(lead.split()) + 1) == [lead, fact]
     # opinion fills what the facts leave
     assert taken(250) == [lead, fact, judgement]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "voice"),
+    [
+        ("Caffeine is America's favorite drug, bar none.", "judgement"),
+        ("Plus, at $15 for 40 doses, it's wayyy cheaper than the canned drinks.", "judgement"),
+        ("The founders have also sort of obfuscated their premise.", "judgement"),
+        ("If this is relatable, consider an EKG.", "advice"),
+        ("The approval almost certainly did not anticipate fortified waffles.", "speculation"),
+        ("If the talks fail, the union said it would strike on Monday.", None),
+        ("Louis XIII built the chapel in 1630.", None),
+    ],
+)
+def test_a_columnists_asides_are_the_reports_voice(sentence: str, voice: str | None) -> None:
+    assert own_voice(sentence) == voice

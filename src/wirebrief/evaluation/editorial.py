@@ -94,21 +94,24 @@ _EVALUATIVE = re.compile(
     r"fortunately|thankfully|surely|obviously|clearly|of course|frankly|honestly|arguably|"
     r"undoubtedly|shocking|shockingly|bizarre|heartbreaking|heartwarming|jaw-dropping|mind-blowing|"
     r"breathtaking|(?-i:pretty)|sweet|adorable|crazy|insane|weird|creepy|gross|epic|"
-    r"the (?:numbers|results|message) (?:is|are) (?:clear|staggering))\b(?!-)",
+    r"the (?:numbers|results|message) (?:is|are) (?:clear|staggering)|bar none|sort of|kinda|sorta)\b(?!-)|"
+    # letters tripled for effect: "wayyy cheaper"
+    r"(?-i:\b[a-z]+(?P<tripled>[a-z])(?P=tripled)(?P=tripled)\b)",
     re.IGNORECASE,
 )
 _SPECULATIVE = re.compile(
     r"\b(will likely|would likely|(?<!more )(?<!less )(?<!as )likely to|"
     r"probably|perhaps|maybe|might|could well|may well|"
     r"is expected to|are expected to|seems to|appears to|is poised to|are poised to|bound to|"
-    r"it (?:seems|appears) that|apparently|seemingly|chances are)\b",
+    r"it (?:seems|appears) that|apparently|seemingly|chances are|almost certainly)\b",
     re.IGNORECASE,
 )
 _ADVISORY = re.compile(
     r"^\s*(do not|don[’']t|never|always|make sure|be sure|remember|avoid|try|consider|check|beware|"
     r"guess|talk about|meet the|behold|get ready|say hello|don[’']t miss|brace yourself|let[’']s)\b|"
     r"\b(you should|you must|you need to|you'll want|you will want|we should|we must|should be|"
-    r"ought to|(?:it[’']s|it is) (?:time|high time) to)\b",
+    r"ought to|(?:it[’']s|it is) (?:time|high time) to)\b|"
+    r"^\s*if [^,]+,\s*(consider|try|remember|avoid|check|make sure|do not|don[’']t)\b",
     re.IGNORECASE,
 )
 # "I" of an abbreviation or label ("F.B.I.", "ARSO-I", "I-95", "(I-Vt.)") is no one speaking.
@@ -316,8 +319,9 @@ def measure_brief(export: dict[str, Any]) -> BriefFigures:
     fact_texts = {str((export.get("sources") or {})[k].get("text", "")) for k in cited_facts}
     paragraphs_text = [_texts(p) for p in export.get("article") or []]
     paragraphs_text += [_texts(p.get("sentences") or []) for p in paragraphs]
-    for group in paragraphs_text:
-        figures.unattributed_voice += _unattributed(group, fact_texts)
+    # The title and the headline speak in the brief's voice too, each read on its own.
+    for group in [[title], [headline], *paragraphs_text] if title or headline else paragraphs_text:
+        figures.unattributed_voice += _unattributed([t for t in group if t], fact_texts)
     earlier: list[set[str]] = []
     for sentence in article:
         words = content_words(sentence)

@@ -587,7 +587,10 @@ _ANSWERING_CLOSE = re.compile(
 
 
 # "Once there, he wrapped …", "Despite the claims, it feels …": a short opening phrase, then a pronoun.
-_PRONOUN_AFTER_OPENING = re.compile(r"^[^,]{0,40},\s*(he|she|they|it|we|i)\b", re.IGNORECASE)
+_PRONOUN_AFTER_OPENING = re.compile(
+    r"^[^,]{0,40},\s*(he|she|they|it|we|i)\b|^\W*(now|then|so|and|yet|still|here)\s+(he|she|they|it|we|i)\b",
+    re.IGNORECASE,
+)
 
 
 def stands_alone(text: str) -> bool:

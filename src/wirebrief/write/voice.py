@@ -41,7 +41,9 @@ _JUDGEMENT = re.compile(
     r"sadly|unfortunately|fortunately|thankfully|luckily|surely|obviously|clearly|frankly|honestly|"
     r"arguably|undoubtedly|undeniably|needless|of course|shocking|bizarre|heartbreaking|heartwarming|"
     r"jaw-dropping|mind-blowing|breathtaking|tragic|tragically|weird|creepy|crazy|insane|"
-    r"the message is clear|safe to say|no doubt)\b(?!-)",
+    r"the message is clear|safe to say|no doubt|bar none|sort of|kinda|sorta)\b(?!-)|"
+    # A word stretched for effect ("wayyy cheaper", "sooo good") is a columnist's, not a report's.
+    r"(?-i:\b[a-z]+(?P<stretched>[a-z])(?P=stretched)(?P=stretched)\b)",
     re.IGNORECASE,
 )
 # Guesses; "would", "could" and "may" also report plans, rules and conditions ("the bill would raise
@@ -49,7 +51,7 @@ _JUDGEMENT = re.compile(
 _GUESS = re.compile(
     r"\b(probably|perhaps|maybe|might|likely|unlikely|presumably|possibly|"
     r"seems?|seemed|appears? to|it appears|apparently|seemingly|is poised|are poised|bound to|"
-    r"expected to|chances are)\b",
+    r"expected to|chances are|almost certainly)\b",
     re.IGNORECASE,
 )
 _ADVICE = re.compile(
@@ -57,6 +59,8 @@ _ADVICE = re.compile(
     r"^[^\w\"“]*(do not|don[’']t|never|always|make sure|be sure|remember|avoid|try|consider|check|"
     r"beware|imagine|think about|note that|let[’']s|guess|talk about|meet|behold|enjoy|get ready|"
     r"say hello|here[’']s|here is|picture this|brace yourself)\b|"
+    # The same after a condition: "If this is relatable, consider an EKG."
+    r"^\W*if\b[^,]{1,80},\s*(?:consider|try|do not|don[’']t|make sure|be sure|remember|avoid|check|ask)\b|"
     # "Must", "have to" and "need to" with a subject of their own report a rule or a requirement
     # ("Visitors must register", "the government's need to borrow"); addressed to the reader or said
     # of "we" they advise.
