@@ -615,3 +615,17 @@ def test_with_no_headline_to_be_had_an_article_sentence_moves_up_rather_than_an_
     # nothing fit: the article is left as it was and no headline is made up
     none, unchanged = writer._headline_from_article(article[:2], title, {}, article[0].text)
     assert none is None and unchanged == article[:2]
+
+
+def test_a_datelines_capitals_are_not_the_briefs_spelling_of_a_place() -> None:
+    mentions = [
+        Mention("a#s0", "a", "HOUSTON", "GPE", 0, 7, None),
+        Mention("a#s1", "a", "Houston", "GPE", 0, 7, None),
+    ]
+    lines = [
+        BriefSentence(
+            BriefPart.ARTICLE, "HOUSTON - A student was found safe.", (Citation("sentence", "a#s0"),)
+        ),
+        BriefSentence(BriefPart.ARTICLE, "Police in Houston said so.", (Citation("sentence", "a#s1"),)),
+    ]
+    assert [s.text for s in one_spelling(lines, mentions)] == [line.text for line in lines]

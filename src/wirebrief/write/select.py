@@ -944,6 +944,9 @@ def one_spelling(sentences: Sequence[BriefSentence], mentions: Iterable[Mention]
             and _spelling_key(name)
             and name.isascii()
             and not name.endswith(("'", "’", "'s", "’s"))
+            # A dateline's capitals ("HOUSTON - …") are typography, not a spelling: taken first, they
+            # made every later "Houston" "HOUSTON".
+            and not (name.isupper() and len(name) > 4)
         ):
             spelled_in.setdefault(name, mention.sentence_id)
     # Longer names first, so "Kata'ib Hezbollah" is read before any shorter name inside it.
