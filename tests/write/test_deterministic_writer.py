@@ -629,3 +629,29 @@ def test_a_datelines_capitals_are_not_the_briefs_spelling_of_a_place() -> None:
         BriefSentence(BriefPart.ARTICLE, "Police in Houston said so.", (Citation("sentence", "a#s1"),)),
     ]
     assert [s.text for s in one_spelling(lines, mentions)] == [line.text for line in lines]
+
+
+def test_an_advisory_level_the_insights_state_is_not_told_again_in_the_article() -> None:
+    from datetime import date
+
+    from wirebrief.write.deterministic import _without_told_records
+
+    record = Fact(
+        "f-iq", "iso3166:IQ", "Iraq", "travel_advisory_level", "4", "U.S. Department of State",
+        "https://travel.state.gov/", date(2025, 7, 17), date(2026, 11, 1),
+        'The U.S. Department of State rates Iraq at Level 4, "Do Not Travel".', "us-state", "Do Not Travel",
+    )  # fmt: skip
+
+    def line(text: str) -> BriefSentence:
+        return BriefSentence(BriefPart.ARTICLE, text, (Citation("sentence", "a#s0"),))
+
+    article = [
+        line('The embassy said the advisory for Iraq stands at Level 4, "Do Not Travel," on Tuesday.'),
+        line("Two drones were shot down near the air base."),
+        line('The alert reminded Americans that the advisory stands at Level 4, "Do Not Travel."'),
+        line("The advisory for Iran stands at Level 3."),
+    ]
+    kept = _without_told_records(article, [record])
+    # the lead stays whatever it repeats; a later line that tells the record again goes
+    assert [s.text for s in kept] == [article[0].text, article[1].text, article[3].text]
+    assert _without_told_records(article, []) == article

@@ -21,6 +21,7 @@ from wirebrief.records import (
     BriefPart,
     BriefSentence,
     Citation,
+    Fact,
     Stakeholder,
     StoryBundle,
 )
@@ -243,12 +244,13 @@ class DeterministicWriter:
                 headline = BriefSentence(BriefPart.HEADLINE, other.text, other.citations)
         if headline is None:
             headline, article_part = self._headline_from_article(article_part, title, stale, lead)
-        sentences: list[BriefSentence] = [line for line in (title, headline) if line is not None]
-        sentences += article_part
         # Records worth printing at all (no capital or population, no advisory for a place the story
         # is not in): the insights list the best of them, a stakeholder paragraph may take another.
         printable = insight_facts(bundle, facts)
         insights = printable[: self.settings.max_insights]
+        article_part = _without_told_records(article_part, insights)
+        sentences: list[BriefSentence] = [line for line in (title, headline) if line is not None]
+        sentences += article_part
         sentences += _insights(insights, self.settings.max_insights)
         # In a stakeholder's paragraph, as in the article, a name used alone is given in full unless the
         # article has named the person.
@@ -308,6 +310,29 @@ class DeterministicWriter:
             headline = BriefSentence(BriefPart.HEADLINE, line.text, line.citations)
             return headline, article_part[:k] + article_part[k + 1 :]
         return None, article_part
+
+
+def _without_told_records(article: list[BriefSentence], records: Sequence[Fact]) -> list[BriefSentence]:
+    """The article without the sentences that tell again a travel-advisory level an insight states (the
+    record's level and its label: "Level 4" and "Do Not Travel"), so the record is stated once, as the
+    dated, sourced insight. The opening sentence stays: the lead tells the story's latest state,
+    whatever else it says."""
+    told = [
+        (f"level {fact.value}", fact.value_label.casefold())
+        for fact in records
+        if fact.predicate.startswith("travel_advisory") and fact.value_label
+    ]
+    if not told:
+        return article
+    return [
+        sentence
+        for k, sentence in enumerate(article)
+        if k == 0
+        or sentence.part != BriefPart.ARTICLE
+        or not any(
+            level in sentence.text.casefold() and label in sentence.text.casefold() for level, label in told
+        )
+    ]
 
 
 def _without_repeats(sentences: list[BriefSentence]) -> list[BriefSentence]:
