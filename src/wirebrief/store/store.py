@@ -1004,20 +1004,11 @@ class Store:
             return 0
         with self._writing() as connection:
             self._require_articles(connection, dict.fromkeys(latest, "an extraction"))
-            ids = list(latest)
-            stored: set[str] = set()
-            for chunk in _chunks(ids):
-                stored.update(
-                    connection.execute(
-                        select(t.extractions.c.article_id).where(t.extractions.c.article_id.in_(chunk))
-                    ).scalars()
-                )
-            # Only a revised article has one stored already: compared one by one (rare).
-            changed = [
-                e
-                for e in latest.values()
-                if e.article_id not in stored or self._select_extraction(connection, e.article_id) != e
-            ]
+            # Only a revised article has one stored already; an equal one is not written again.
+            stored: dict[str, Extraction] = {}
+            for chunk in _chunks(list(latest)):
+                stored.update(self._select_extractions(connection, chunk))
+            changed = [e for e in latest.values() if stored.get(e.article_id) != e]
             if not changed:
                 return 0
             for chunk in _chunks([e.article_id for e in changed]):  # rows of any earlier one
@@ -1064,47 +1055,64 @@ class Store:
                     connection.execute(insert(table), rows)
             return len(changed)
 
-    def _select_extraction(self, connection: Connection, article_id: str) -> Extraction | None:
-        marker = connection.execute(
-            select(t.extractions).where(t.extractions.c.article_id == article_id)
-        ).first()
-        if marker is None:
-            return None
-        sentences = tuple(
-            ReportSentence(id=r.id, article_id=r.article_id, index=r.position, text=r.text)
-            for r in connection.execute(
-                select(t.report_sentences)
-                .where(t.report_sentences.c.article_id == article_id)
-                .order_by(t.report_sentences.c.position)
-            )
+    def _select_extractions(
+        self, connection: Connection, article_ids: Sequence[str]
+    ) -> dict[str, Extraction]:
+        """The stored extractions of ``article_ids`` (one chunk: ids without one are left out), in one
+        query per table."""
+        marked = list(
+            connection.execute(
+                select(t.extractions.c.article_id).where(t.extractions.c.article_id.in_(article_ids))
+            ).scalars()
         )
-        mentions = tuple(
-            Mention(
-                sentence_id=r.sentence_id,
-                article_id=r.article_id,
-                text=r.text,
-                label=r.label,
-                start=r.start_char,
-                end=r.end_char,
-                entity_id=r.entity_id,
+        if not marked:
+            return {}
+        sentences: dict[str, list[ReportSentence]] = defaultdict(list)
+        for r in connection.execute(
+            select(t.report_sentences)
+            .where(t.report_sentences.c.article_id.in_(marked))
+            .order_by(t.report_sentences.c.article_id, t.report_sentences.c.position)
+        ):
+            sentences[r.article_id].append(
+                ReportSentence(id=r.id, article_id=r.article_id, index=r.position, text=r.text)
             )
-            for r in connection.execute(
-                select(t.mentions)
-                .where(t.mentions.c.article_id == article_id)
-                .order_by(t.mentions.c.position)
+        mentions: dict[str, list[Mention]] = defaultdict(list)
+        for r in connection.execute(
+            select(t.mentions)
+            .where(t.mentions.c.article_id.in_(marked))
+            .order_by(t.mentions.c.article_id, t.mentions.c.position)
+        ):
+            mentions[r.article_id].append(
+                Mention(
+                    sentence_id=r.sentence_id,
+                    article_id=r.article_id,
+                    text=r.text,
+                    label=r.label,
+                    start=r.start_char,
+                    end=r.end_char,
+                    entity_id=r.entity_id,
+                )
             )
-        )
-        quotes = tuple(
-            Quote(sentence_id=r.sentence_id, speaker=r.speaker, text=r.text)
-            for r in connection.execute(
-                select(t.quotes).where(t.quotes.c.article_id == article_id).order_by(t.quotes.c.position)
+        quotes: dict[str, list[Quote]] = defaultdict(list)
+        for r in connection.execute(
+            select(t.quotes)
+            .where(t.quotes.c.article_id.in_(marked))
+            .order_by(t.quotes.c.article_id, t.quotes.c.position)
+        ):
+            quotes[r.article_id].append(Quote(sentence_id=r.sentence_id, speaker=r.speaker, text=r.text))
+        return {
+            article_id: Extraction(
+                article_id=article_id,
+                sentences=tuple(sentences[article_id]),
+                mentions=tuple(mentions[article_id]),
+                quotes=tuple(quotes[article_id]),
             )
-        )
-        return Extraction(article_id=article_id, sentences=sentences, mentions=mentions, quotes=quotes)
+            for article_id in marked
+        }
 
     def extraction(self, article_id: str) -> Extraction | None:
         with self._reading() as connection:
-            return self._select_extraction(connection, article_id)
+            return self._select_extractions(connection, [article_id]).get(article_id)
 
     def sentences(self, ids: Sequence[str]) -> dict[str, ReportSentence]:
         """Stored report sentences by id (ids not found are left out) — what brief citations name."""
@@ -1276,55 +1284,7 @@ class Store:
         found: dict[str, Extraction] = {}
         with self._reading() as connection:
             for chunk in _chunks(list(dict.fromkeys(article_ids))):
-                marked = list(
-                    connection.execute(
-                        select(t.extractions.c.article_id).where(t.extractions.c.article_id.in_(chunk))
-                    ).scalars()
-                )
-                if not marked:
-                    continue
-                sentences: dict[str, list[ReportSentence]] = defaultdict(list)
-                for r in connection.execute(
-                    select(t.report_sentences)
-                    .where(t.report_sentences.c.article_id.in_(marked))
-                    .order_by(t.report_sentences.c.article_id, t.report_sentences.c.position)
-                ):
-                    sentences[r.article_id].append(
-                        ReportSentence(id=r.id, article_id=r.article_id, index=r.position, text=r.text)
-                    )
-                mentions: dict[str, list[Mention]] = defaultdict(list)
-                for r in connection.execute(
-                    select(t.mentions)
-                    .where(t.mentions.c.article_id.in_(marked))
-                    .order_by(t.mentions.c.article_id, t.mentions.c.position)
-                ):
-                    mentions[r.article_id].append(
-                        Mention(
-                            sentence_id=r.sentence_id,
-                            article_id=r.article_id,
-                            text=r.text,
-                            label=r.label,
-                            start=r.start_char,
-                            end=r.end_char,
-                            entity_id=r.entity_id,
-                        )
-                    )
-                quotes: dict[str, list[Quote]] = defaultdict(list)
-                for r in connection.execute(
-                    select(t.quotes)
-                    .where(t.quotes.c.article_id.in_(marked))
-                    .order_by(t.quotes.c.article_id, t.quotes.c.position)
-                ):
-                    quotes[r.article_id].append(
-                        Quote(sentence_id=r.sentence_id, speaker=r.speaker, text=r.text)
-                    )
-                for article_id in marked:
-                    found[article_id] = Extraction(
-                        article_id=article_id,
-                        sentences=tuple(sentences[article_id]),
-                        mentions=tuple(mentions[article_id]),
-                        quotes=tuple(quotes[article_id]),
-                    )
+                found.update(self._select_extractions(connection, chunk))
         return found
 
     def revised_article_ids(self) -> set[str]:
