@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from spacy_model import parse as _parse
+from story_bundles import report_bundle
 from wirebrief.records import BriefPart, BriefSentence, Citation, Fact, Mention, StoryBundle
 from wirebrief.settings import Settings
 from wirebrief.verify import Verifier
@@ -88,44 +89,9 @@ def test_no_sentence_repeats_within_a_part(bundle: StoryBundle) -> None:
     assert len(keys) == len(set(keys))
 
 
-def _bundle_of(story_id: str, reports: list[tuple[str, str, datetime, list[str]]]) -> StoryBundle:
-    """A story of one report per (article id, outlet, published, sentences); the first sentence is also
-    the report's title."""
-    from wirebrief.records import Article, Extraction, ReportSentence, Story, content_hash
-
-    articles, extractions = [], {}
-    for article_id, outlet, published, texts in reports:
-        text = " ".join(texts)
-        articles.append(
-            Article(
-                id=article_id,
-                outlet=outlet,
-                title=texts[0],
-                text=text,
-                published=published,
-                language="en",
-                content_hash=content_hash(text),
-                source="test",
-                url=f"https://{outlet.lower().replace(' ', '')}.example/{article_id}",
-            )
-        )
-        extractions[article_id] = Extraction(
-            article_id,
-            tuple(
-                ReportSentence(ReportSentence.make_id(article_id, i), article_id, i, t)
-                for i, t in enumerate(texts)
-            ),
-            (),
-        )
-    story = Story(story_id, tuple(a.id for a in articles), articles[0].published, articles[-1].published)
-    return StoryBundle(
-        story=story, articles=tuple(articles), extractions=extractions, entities={}, facts=(), categories=()
-    )
-
-
 def _two_report_bundle(first: list[str], second: list[str]) -> StoryBundle:
     outlets = (("Pacific Signal", first), ("The Lantern Post", second))
-    return _bundle_of(
+    return report_bundle(
         "s-ferry",
         [
             (f"ferry-{n}", outlet, datetime(2026, 11, 20, 8 + n, tzinfo=UTC), texts)
@@ -508,7 +474,7 @@ def test_a_name_is_spelled_one_way_in_a_brief_and_the_verifier_accepts_it() -> N
 
 def _dated_bundle(reports: list[tuple[str, int, list[str]]]) -> StoryBundle:
     """One report per (outlet, day of November 2026, sentences); the first sentence is also its title."""
-    return _bundle_of(
+    return report_bundle(
         "s-toll",
         [
             (f"toll-{n}", outlet, datetime(2026, 11, day, 9, n, tzinfo=UTC), texts)

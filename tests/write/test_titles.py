@@ -8,19 +8,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from spacy_model import parse as _parse
+from story_bundles import report_bundle
 from wirebrief.records import (
-    Article,
     Brief,
     BriefPart,
     BriefSentence,
     Citation,
-    Extraction,
     Fact,
-    Mention,
-    ReportSentence,
-    Story,
     StoryBundle,
-    content_hash,
 )
 from wirebrief.settings import Settings
 from wirebrief.verify import Verifier
@@ -150,42 +145,11 @@ def test_a_search_the_lead_says_has_ended_is_superseded() -> None:
 
 
 def _bundle(reports: list[tuple[str, datetime, list[str]]], facts: tuple[Fact, ...] = ()) -> StoryBundle:
-    articles, extractions = [], {}
-    for n, (outlet, published, texts) in enumerate(reports):
-        article_id = f"r-{n}"
-        text = " ".join(texts)
-        articles.append(
-            Article(
-                id=article_id,
-                outlet=outlet,
-                title=texts[0],
-                text=text,
-                published=published,
-                language="en",
-                content_hash=content_hash(text),
-                source="test",
-                url=f"https://{outlet.lower().replace(' ', '')}.example/{article_id}",
-            )
-        )
-        sentences = tuple(
-            ReportSentence(ReportSentence.make_id(article_id, i), article_id, i, t)
-            for i, t in enumerate(texts)
-        )
-        mentions = tuple(
-            Mention(s.id, article_id, name, "ORG", s.text.index(name), s.text.index(name) + len(name))
-            for s in sentences
-            for name in ("Kataib Hezbollah",)
-            if name in s.text
-        )
-        extractions[article_id] = Extraction(article_id, sentences, mentions)
-    story = Story("s-t", tuple(a.id for a in articles), articles[0].published, articles[-1].published)
-    return StoryBundle(
-        story=story,
-        articles=tuple(articles),
-        extractions=extractions,
-        entities={},
-        facts=facts,
-        categories=(),
+    return report_bundle(
+        "s-t",
+        [(f"r-{n}", outlet, published, texts) for n, (outlet, published, texts) in enumerate(reports)],
+        facts,
+        organisations=("Kataib Hezbollah",),
     )
 
 

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from spacy_model import small_english as _nlp
-from wirebrief.records import Article, BriefPart, Extraction, ReportSentence, Story, StoryBundle, content_hash
+from story_bundles import report_bundle
+from wirebrief.records import BriefPart, StoryBundle
 from wirebrief.settings import Settings
 from wirebrief.verify import Verifier
 from wirebrief.write import DeterministicWriter, load_stakeholders
@@ -91,31 +92,12 @@ def test_quoted_sentences_in_a_row_of_one_report_make_one_quotation() -> None:
 
 
 def _bundle(reports: list[tuple[str, list[str]]]) -> StoryBundle:
-    articles, extractions = [], {}
-    for n, (outlet, texts) in enumerate(reports):
-        article_id = f"a{n}"
-        text = " ".join(texts)
-        articles.append(
-            Article(
-                id=article_id,
-                outlet=outlet,
-                title=texts[0],
-                text=text,
-                published=datetime(2026, 11, 20, 8 + n, tzinfo=UTC),
-                language="en",
-                content_hash=content_hash(text),
-                source="test",
-                url=f"https://{outlet.lower().replace(' ', '')}.example/{article_id}",
-            )
-        )
-        sentences = tuple(
-            ReportSentence(ReportSentence.make_id(article_id, i), article_id, i, t)
-            for i, t in enumerate(texts)
-        )
-        extractions[article_id] = Extraction(article_id, sentences, ())
-    story = Story("s-bridge", tuple(a.id for a in articles), articles[0].published, articles[-1].published)
-    return StoryBundle(
-        story=story, articles=tuple(articles), extractions=extractions, entities={}, facts=(), categories=()
+    return report_bundle(
+        "s-bridge",
+        [
+            (f"a{n}", outlet, datetime(2026, 11, 20, 8 + n, tzinfo=UTC), texts)
+            for n, (outlet, texts) in enumerate(reports)
+        ],
     )
 
 
