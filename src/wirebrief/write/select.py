@@ -111,49 +111,56 @@ _FIGURE = re.compile(rf"\b(\d[\d,]*|{'|'.join(_COUNT_WORDS)})\s+(?:[a-z]+\s+){{0
 _MEASURE_WORDS_BEFORE, _MEASURE_WORDS_AFTER = 3, 4
 
 
+_WORD_EDGES = ".,;:!?\"'()“”‘’"
+
+
+def _figure_number(figure: re.Match[str]) -> str:
+    """A count as digits: "1,200" and "Fifteen" read "1200" and "15"."""
+    number = figure.group(1).replace(",", "")
+    return _COUNT_WORDS.get(number.lower(), number)
+
+
+def _measures(word: str) -> set[str]:
+    """What a word beside a figure says is counted ("killed" → dead); agent nouns count nothing: in "a
+    ferry carrying 187 people capsized, and rescuers were searching" the 187 were aboard, not rescued."""
+    word = word.strip(_WORD_EDGES).lower()
+    if word.endswith(("er", "ers")):
+        return set()
+    return {label for stem, label in _CASUALTY_STEMS.items() if word.startswith(stem)}
+
+
 def _counted(text: str, number: str) -> str:
     """``number`` with what ``text`` counts, in the report's own words ("12 people were killed",
     "17 people killed" for "killed 17 people"): a bare "reported 9" left the reader guessing 9 of what."""
-    punctuation = ".,;:!?\"'()“”‘’"
-
-    def counts(word: str) -> bool:
-        word = word.strip(punctuation).lower()
-        return not word.endswith(("er", "ers")) and any(word.startswith(stem) for stem in _CASUALTY_STEMS)
-
     for figure in _FIGURE.finditer(text):
-        if _COUNT_WORDS.get(figure.group(1).lower(), figure.group(1).replace(",", "")) != number:
+        if _figure_number(figure) != number:
             continue
         counted = f"{number}{figure.group(0)[len(figure.group(1)) :]}"
-        if counts(figure.group(2)):
+        if _measures(figure.group(2)):
             return counted
         after = text[figure.end() :].split()[:_MEASURE_WORDS_AFTER]
         for k, word in enumerate(after):
-            if counts(word):
-                return " ".join([counted, *after[:k], word.strip(punctuation)])
+            if _measures(word):
+                return " ".join([counted, *after[:k], word.strip(_WORD_EDGES)])
         before = text[: figure.start()].split()[-_MEASURE_WORDS_BEFORE:]
         for word in reversed(before):
-            if counts(word):
-                return f"{counted} {word.strip(punctuation)}"
+            if _measures(word):
+                return f"{counted} {word.strip(_WORD_EDGES)}"
         return counted
     return number
 
 
 def _measure_of(text: str, figure: re.Match[str]) -> str | None:
-    """What a figure counts ("killed", "rescued"…), from the words right around it; None when no
-    measure or more than one stands there. Only the figure's neighbours count, and agent nouns are not
-    measures: in "a ferry carrying 187 people capsized, and rescuers were searching" the 187 were
-    aboard, not rescued."""
+    """What a figure counts ("killed", "rescued"…), from the words right around it (``_measures``); None
+    when no measure or more than one stands there."""
     near = [
         *text[: figure.start()].split()[-_MEASURE_WORDS_BEFORE:],
         figure.group(2),
         *text[figure.end() :].split()[:_MEASURE_WORDS_AFTER],
     ]
     labels: set[str] = set()
-    for raw in near:
-        word = raw.strip(".,;:!?\"'()“”‘’").lower()
-        if word.endswith(("er", "ers")):
-            continue
-        labels.update(label for stem, label in _CASUALTY_STEMS.items() if word.startswith(stem))
+    for word in near:
+        labels |= _measures(word)
     return labels.pop() if len(labels) == 1 else None
 
 
@@ -164,8 +171,7 @@ def measured_figures(text: str) -> dict[str, set[str]]:
     for figure in _FIGURE.finditer(text):
         measure = _measure_of(text, figure)
         if measure is not None:
-            number = figure.group(1).replace(",", "")
-            counted[measure].add(_COUNT_WORDS.get(number.lower(), number))
+            counted[measure].add(_figure_number(figure))
     return dict(counted)
 
 
