@@ -320,7 +320,7 @@ def measure_brief(export: dict[str, Any]) -> BriefFigures:
     paragraphs_text = [_texts(p) for p in export.get("article") or []]
     paragraphs_text += [_texts(p.get("sentences") or []) for p in paragraphs]
     # The title and the headline speak in the brief's voice too, each read on its own.
-    for group in [[title], [headline], *paragraphs_text] if title or headline else paragraphs_text:
+    for group in [[title], [headline], *paragraphs_text]:
         figures.unattributed_voice += _unattributed([t for t in group if t], fact_texts)
     earlier: list[set[str]] = []
     for sentence in article:
