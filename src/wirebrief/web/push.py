@@ -133,7 +133,9 @@ class PushService:
                 # Inside the write transaction no other writer can change the store between the
                 # check and the ingest.
                 with store.transaction():
-                    unchanged = self._left is not None and _stored_counts(store) == self._left
+                    # The article log's newest entry moves with every article any writer stores or
+                    # revises; reading it is one index lookup, not a count of the archive.
+                    unchanged = self._left is not None and store.article_log_end() == self._left
                     ingester = ReportIngester(
                         store,
                         self.settings,
@@ -144,7 +146,7 @@ class PushService:
                     )
                     self._deduplicator = ingester.deduplicator
                     outcomes = [ingester.add(report) for report in reports]
-                    self._left = _stored_counts(store)
+                    self._left = store.article_log_end()
             except BaseException:
                 # The deduplicator now remembers articles the rollback removed; a retry would be
                 # taken for their duplicate, so the next request starts from the store again.
@@ -167,12 +169,6 @@ class PushService:
                 self._store.close()
                 self._store = None
             self._deduplicator, self._left = None, None
-
-
-def _stored_counts(store: Store) -> int:
-    # The article log's newest entry moves with every article stored or revised, by any writer; reading
-    # it is one index lookup, where counting the articles scanned the archive on every request.
-    return store.article_log_end()
 
 
 def _log_problem(error: InputError) -> None:
